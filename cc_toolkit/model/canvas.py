@@ -1,0 +1,126 @@
+"""Models of the Canvas objects behind the resources of an export."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+class _Obj:
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ModuleItem(_Obj):
+    identifier: str | None
+    content_type: str | None
+    title: str | None
+    identifierref: str | None = None
+    url: str | None = None
+    position: int | None = None
+    indent: int | None = None
+    workflow_state: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Module(_Obj):
+    identifier: str | None
+    title: str | None
+    position: int | None = None
+    workflow_state: str | None = None
+    items: tuple[ModuleItem, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Page(_Obj):
+    identifier: str | None
+    title: str | None
+    file: str
+    workflow_state: str | None = None
+    front_page: bool = False
+
+
+@dataclass(frozen=True)
+class Assignment(_Obj):
+    identifier: str
+    title: str | None
+    file: str  # assignment_settings.xml or assignment.xml
+    points_possible: float | None = None
+    submission_types: str | None = None
+    workflow_state: str | None = None
+    quiz_identifierref: str | None = None
+    topic_identifierref: str | None = None
+
+
+@dataclass(frozen=True)
+class DiscussionTopic(_Obj):
+    identifier: str
+    title: str | None
+    file: str
+    announcement: bool = False
+    meta_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Quiz(_Obj):
+    identifier: str
+    title: str | None
+    file: str | None  # assessment_meta.xml (Canvas) or the QTI file
+    qti_file: str | None = None  # CC profile QTI (assessment_qti.xml) or QTI export file
+    full_qti_file: str | None = None  # non_cc_assessments/<id>.xml.qti
+    question_count: int | None = None
+    points_possible: float | None = None
+    quiz_type: str | None = None
+    assignment_identifier: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionBank(_Obj):
+    identifier: str
+    title: str | None
+    file: str
+    question_count: int = 0
+
+
+@dataclass(frozen=True)
+class WebLink(_Obj):
+    identifier: str
+    title: str | None
+    url: str | None
+    file: str | None
+
+
+@dataclass(frozen=True)
+class LtiLink(_Obj):
+    identifier: str
+    title: str | None
+    launch_url: str | None
+    file: str | None
+    lti_version: str | None = None
+
+
+@dataclass(frozen=True)
+class CourseFile(_Obj):
+    identifier: str
+    path: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class CourseSettings(_Obj):
+    identifier: str | None
+    title: str | None
+    course_code: str | None = None
+    start_at: str | None = None
+    conclude_at: str | None = None
+    default_view: str | None = None
+
+
+@dataclass(frozen=True)
+class Context(_Obj):
+    course_id: int | None
+    root_account_id: int | None
+    course_name: str | None = None
+    root_account_name: str | None = None
+    canvas_domain: str | None = None

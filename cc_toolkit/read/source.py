@@ -1,0 +1,362 @@
+"""Package access: a zip archive, an unpacked folder or a bare manifest, read without extracting.
+
+Every package is untrusted. This module never writes anything to disk, never follows a link,
+checks the sizes an archive declares before inflating anything, and bounds every read.
+Problems that concern one entry are recorded as `Issue`s (they become findings); problems
+that make the whole input unreadable raise `PackageError` (exit code 2).
+"""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from ..errors import PackageError
+from ..finding import Finding
+
+MANIFEST = "imsmanifest.xml"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds applied before and while reading. Defaults suit real courses (several GB)."""
+
+    max_total_size: int = 8 * 1024**3  # sum of declared uncompressed sizes
+    max_entry_size: int = 2 * 1024**3  # one entry, declared and actual
+    max_entries: int = 200_000
+    max_ratio: int = 200  # uncompressed / compressed, for entries over 1 MiB
+    max_xml_size: int = 256 * 1024**2  # an XML or HTML document that gets parsed
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One member of a package as the archive (or folder) lists it."""
+
+    name: str  # path inside the package, '/'-separated, as decoded
+    size: int  # declared uncompressed size
+    compressed_size: int = 0
+    is_dir: bool = False
+    is_symlink: bool = False
+    encrypted: bool = False
+    utf8_flag: bool = True
+    raw_name: bytes | None = None  # undecoded name when the archive gave no UTF-8 flag
+    index: int = 0  # position in the central directory
+
+    @property
+    def readable(self) -> bool:
+        return not (self.is_dir or self.is_symlink or self.encrypted)
+
+
+class BoundedReader(io.RawIOBase):
+    """Wraps a stream and refuses to yield more than `limit` bytes."""
+
+    def __init__(self, raw: BinaryIO, limit: int, name: str):
+        self._raw, self._left, self._name = raw, limit, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._raw.readinto(b) if hasattr(self._raw, "readinto") else None
+        if n is None:
+            data = self._raw.read(len(b))
+            n = len(data)
+            b[:n] = data
+        self._left -= n
+        if self._left < 0:
+            raise EntryTooLarge(self._name)
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+class EntryTooLarge(Exception):
+    pass
+
+
+class EntryUnreadable(Exception):
+    """Reading one entry failed (bad CRC, truncated data, unsupported compression...)."""
+
+
+class PackageSource:
+    """Read-only access to the members of a package."""
+
+    kind = "source"
+
+    def __init__(self, path: Path, limits: Limits):
+        self.path = path
+        self.limits = limits
+        self.entries: list[Entry] = []
+        self.issues: list[Finding] = []  # per-entry problems found while listing
+        self._by_name: dict[str, Entry] = {}
+        self._by_folded: dict[str, str] = {}
+
+    # -- listing -------------------------------------------------------------
+    def _index(self) -> None:
+        for e in self.entries:
+            self._by_name.setdefault(e.name, e)
+        import unicodedata
+
+        for name in self._by_name:
+            self._by_folded.setdefault(unicodedata.normalize("NFC", name), name)
+
+    def files(self) -> Iterator[Entry]:
+        return (e for e in self.entries if not e.is_dir)
+
+    def get(self, name: str) -> Entry | None:
+        return self._by_name.get(name)
+
+    def exists(self, name: str) -> bool:
+        e = self._by_name.get(name)
+        return e is not None and not e.is_dir
+
+    def has_dir(self, name: str) -> bool:
+        prefix = name.rstrip("/") + "/"
+        return any(n.startswith(prefix) for n in self._by_name)
+
+    def normalized_match(self, name: str) -> str | None:
+        """The entry whose Unicode NFC form equals `name`'s, when no exact entry exists."""
+        import unicodedata
+
+        return self._by_folded.get(unicodedata.normalize("NFC", name))
+
+    # -- reading -------------------------------------------------------------
+    def open(self, name: str) -> BinaryIO:
+        raise NotImplementedError
+
+    def read(self, name: str, limit: int | None = None) -> bytes:
+        """Whole content of a (small) entry, refused beyond `limit` bytes."""
+        limit = self.limits.max_xml_size if limit is None else limit
+        e = self._by_name.get(name)
+        if e is None or e.is_dir:
+            raise KeyError(name)
+        if e.size > limit:
+            raise EntryTooLarge(name)
+        with self.open(name) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise EntryTooLarge(name)
+        return data
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class ZipSource(PackageSource):
+    kind = "zip"
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS):
+        super().__init__(path, limits)
+        try:
+            self._fh = open(path, "rb")
+        except OSError as exc:
+            raise PackageError(f"cannot open {path}: {exc.strerror or exc}") from None
+        try:
+            self._zip = zipfile.ZipFile(self._fh)
+        except zipfile.BadZipFile as exc:
+            self._fh.close()
+            raise PackageError(f"{path}: not a readable zip archive ({exc}); the file may be truncated or not a zip") from None
+        except (OSError, ValueError, EOFError, NotImplementedError, OverflowError) as exc:
+            self._fh.close()
+            raise PackageError(f"{path}: damaged zip archive ({exc})") from None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._list()
+        self._index()
+
+    def _list(self) -> None:
+        infos = self._zip.infolist()
+        if len(infos) > self.limits.max_entries:
+            raise PackageError(
+                f"{self.path}: {len(infos)} entries, over the limit of {self.limits.max_entries} (--max-entries)"
+            )
+        total = sum(i.file_size for i in infos)
+        if total > self.limits.max_total_size:
+            raise PackageError(
+                f"{self.path}: declares {total} bytes uncompressed, over the limit of "
+                f"{self.limits.max_total_size} (--max-total-size); refusing a possible zip bomb"
+            )
+        if infos:
+            first = min(i.header_offset for i in infos)
+            prefix = getattr(self._zip, "_concat", 0) or first
+            if prefix > 0:
+                self.issues.append(Finding("ZIP016", f"{prefix} bytes of data precede the first zip entry"))
+        for n, info in enumerate(infos):
+            utf8 = bool(info.flag_bits & 0x800)
+            name = info.filename
+            raw = None
+            if not utf8:
+                try:
+                    raw = name.encode("cp437")
+                except UnicodeEncodeError:
+                    raw = None
+                if raw is not None and any(b > 0x7F for b in raw):
+                    try:  # many tools write UTF-8 names without setting the flag
+                        name = raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        pass
+                else:
+                    raw = None
+            mode = (info.external_attr >> 16) & 0xFFFF
+            is_link = info.create_system == 3 and stat.S_ISLNK(mode)
+            e = Entry(
+                name=name,
+                size=info.file_size,
+                compressed_size=info.compress_size,
+                is_dir=info.is_dir(),
+                is_symlink=is_link,
+                encrypted=bool(info.flag_bits & 0x1),
+                utf8_flag=utf8,
+                raw_name=raw,
+                index=n,
+            )
+            self.entries.append(e)
+            if name in self._infos:
+                continue  # duplicates: the first one wins; ZIP rules report the rest
+            self._infos[name] = info
+
+    def check_entry(self, e: Entry) -> str | None:
+        """Why an entry must not be inflated, or None."""
+        if e.is_symlink:
+            return "symbolic link"
+        if e.encrypted:
+            return "encrypted"
+        if e.size > self.limits.max_entry_size:
+            return f"declares {e.size} bytes, over the per-entry limit of {self.limits.max_entry_size}"
+        if e.size > 1024 * 1024 and e.size > self.limits.max_ratio * max(e.compressed_size, 1):
+            return f"compression ratio {e.size // max(e.compressed_size, 1)}:1 is over the limit of {self.limits.max_ratio}:1"
+        return None
+
+    def open(self, name: str) -> BinaryIO:
+        info = self._infos.get(name)
+        e = self._by_name.get(name)
+        if info is None or e is None:
+            raise KeyError(name)
+        why = self.check_entry(e)
+        if why:
+            raise EntryUnreadable(why)
+        try:
+            raw = self._zip.open(info)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
+            raise EntryUnreadable(str(exc)) from None
+        return io.BufferedReader(_SafeZipStream(raw, min(e.size, self.limits.max_entry_size), name))
+
+    def close(self) -> None:
+        self._zip.close()
+        self._fh.close()
+
+
+class _SafeZipStream(BoundedReader):
+    """Bounded reader that turns zipfile's many failure modes (bad CRC, truncated data,
+    corrupt deflate stream, ...) into EntryUnreadable."""
+
+    def readinto(self, b) -> int:
+        try:
+            return super().readinto(b)
+        except (EntryTooLarge, EntryUnreadable):
+            raise
+        except Exception as exc:  # any failure to inflate one entry concerns that entry only
+            raise EntryUnreadable(str(exc) or type(exc).__name__) from None
+
+
+class DirSource(PackageSource):
+    kind = "folder"
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS):
+        super().__init__(path, limits)
+        self._root = path.resolve()
+        count = 0
+        for dirpath, dirnames, filenames in os.walk(self._root, followlinks=False):
+            rel = os.path.relpath(dirpath, self._root)
+            rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            for d in sorted(dirnames):
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    self.entries.append(Entry(rel + d, 0, is_symlink=True, index=count))
+                else:
+                    self.entries.append(Entry(rel + d + "/", 0, is_dir=True, index=count))
+                count += 1
+            dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(dirpath, d)))
+            for f in sorted(filenames):
+                full = os.path.join(dirpath, f)
+                st = os.lstat(full)
+                self.entries.append(Entry(rel + f, st.st_size, st.st_size, is_symlink=stat.S_ISLNK(st.st_mode), index=count))
+                count += 1
+            if count > self.limits.max_entries:
+                raise PackageError(f"{path}: more than {self.limits.max_entries} files (--max-entries)")
+        self._index()
+
+    def open(self, name: str) -> BinaryIO:
+        e = self._by_name.get(name)
+        if e is None or e.is_dir:
+            raise KeyError(name)
+        if e.is_symlink:
+            raise EntryUnreadable("symbolic link")
+        full = (self._root / name).resolve()
+        if self._root not in full.parents:
+            raise EntryUnreadable("path leaves the package folder")
+        try:
+            fh = open(full, "rb")
+        except OSError as exc:
+            raise EntryUnreadable(exc.strerror or str(exc)) from None
+        return io.BufferedReader(BoundedReader(fh, self.limits.max_entry_size, name))
+
+
+class ManifestOnlySource(PackageSource):
+    """A bare imsmanifest.xml (or other manifest file): the only member is the manifest itself."""
+
+    kind = "manifest"
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS):
+        super().__init__(path, limits)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise PackageError(f"cannot open {path}: {exc.strerror}") from None
+        self.entries.append(Entry(MANIFEST, size, size))
+        self._index()
+
+    def open(self, name: str) -> BinaryIO:
+        if name != MANIFEST:
+            raise KeyError(name)
+        return io.BufferedReader(BoundedReader(open(self.path, "rb"), self.limits.max_xml_size, name))
+
+
+def open_source(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> PackageSource:
+    """Open a package from a path: zip file, folder, or bare XML manifest."""
+    p = Path(path)
+    if not p.exists():
+        raise PackageError(f"{p}: no such file or folder")
+    if p.is_dir():
+        return DirSource(p, limits)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise PackageError(f"cannot open {p}: {exc.strerror or exc}") from None
+    if head.startswith(b"PK") or zipfile.is_zipfile(p):
+        return ZipSource(p, limits)
+    if head[:2] == b"\x1f\x8b":
+        raise PackageError(f"{p}: a gzip/tar archive; Canvas packages are zip files (.imscc or .zip)")
+    stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    if stripped.startswith(b"<") or head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ManifestOnlySource(p, limits)
+    if not head:
+        raise PackageError(f"{p}: empty file")
+    raise PackageError(f"{p}: not a zip archive, a folder or an XML manifest")
