@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..errors import PackageError
 from ..finding import Finding
-from ..read.source import MANIFEST, DEFAULT_LIMITS, EntryTooLarge, EntryUnreadable, Limits, PackageSource, open_source
+from ..read.source import MANIFEST, DEFAULT_LIMITS, EntryTooLarge, EntryUnreadable, Limits, PackageSource, is_os_metadata, open_source
 from ..read.xml import XmlDoc, parse_bytes
 from . import canvas as cv
 from .manifest import Dependency, ExportError, FileRef, Item, Manifest, Organization, Resource
@@ -469,7 +469,7 @@ def _load(source: PackageSource, path: str, on_xml, on_html) -> Package:
     elif pkg.kind == "qti":
         pkg.canvas = any(e.name.endswith("/assessment_meta.xml") for e in source.entries)
     for e in source.entries:
-        if e.is_dir or e.name == MANIFEST or not e.readable:
+        if e.is_dir or e.name == MANIFEST or not e.readable or is_os_metadata(e.name):
             continue
         low = e.name.lower()
         if pkg.kind != "files_zip" and low.endswith(XML_EXTENSIONS):

@@ -8,6 +8,7 @@ that make the whole input unreadable raise `PackageError` (exit code 2).
 from __future__ import annotations
 
 import io
+import re
 import os
 import stat
 import zipfile
@@ -19,6 +20,12 @@ from ..errors import PackageError
 from ..finding import Finding
 
 MANIFEST = "imsmanifest.xml"
+_OS_METADATA = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$|desktop\.ini$|\._)", re.I)
+
+
+def is_os_metadata(name: str) -> bool:
+    """macOS resource forks (__MACOSX/, ._name), .DS_Store, Thumbs.db: never package content."""
+    return bool(_OS_METADATA.search(name))
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,11 @@ class XmlDoc:
         return etree.QName(self.root).localname
 
 
+def _as_utf8_decl(body: bytes) -> bytes:
+    """Rewrite the XML declaration to say UTF-8 (after we re-encoded or chose to read the bytes as UTF-8)."""
+    return _DECL.sub(lambda mm: mm.group(0).replace(mm.group(1), b"UTF-8"), body, count=1)
+
+
 def check_encoding(data: bytes, name: str) -> tuple[bytes, list[Finding]]:
     """Check that the declared encoding matches the bytes. Returns UTF-8 bytes to parse
     (repaired with U+FFFD where the bytes were wrong) and the findings."""
@@ -92,8 +97,7 @@ def check_encoding(data: bytes, name: str) -> tuple[bytes, list[Finding]]:
         if declared and _family(declared) != bom_enc:
             findings.append(Finding("XML002", f"declares encoding {declared!r} but the bytes are {bom_enc.upper()} (byte-order mark)", name, 1))
         body = text.encode("utf-8", "replace")
-        body = _DECL.sub(lambda mm: mm.group(0).replace(mm.group(1), b"UTF-8"), body, count=1)
-        return body, findings
+        return _as_utf8_decl(body), findings
 
     body = data[3:] if bom_enc == "utf-8" else data
     m = _DECL.match(body)
@@ -102,9 +106,11 @@ def check_encoding(data: bytes, name: str) -> tuple[bytes, list[Finding]]:
     if fam in ("utf-16", "utf-32"):
         findings.append(Finding("XML002", f"declares encoding {declared!r} but has no byte-order mark and reads as 8-bit text", name, 1))
         fam = "utf-8"
+        body = _as_utf8_decl(body)
     if bom_enc == "utf-8" and fam != "utf-8":
         findings.append(Finding("XML002", f"declares encoding {declared!r} but starts with a UTF-8 byte-order mark", name, 1))
         fam = "utf-8"
+        body = _as_utf8_decl(body)
     if fam == "utf-8" or fam in ("us-ascii", "ascii"):
         try:
             body.decode("utf-8")
@@ -142,10 +148,11 @@ def parse_bytes(data: bytes, name: str) -> XmlDoc:
     if not body.strip():
         findings.append(Finding("XML001", "empty document", name, 1))
         return XmlDoc(name, None, findings)
+    parser = make_parser()
     try:
-        root = etree.fromstring(body, make_parser())
+        root = etree.fromstring(body, parser)
     except etree.XMLSyntaxError as exc:
-        errors = [e for e in exc.error_log if e.level_name in ("ERROR", "FATAL")] if exc.error_log else []
+        errors = [e for e in parser.error_log if e.level_name in ("ERROR", "FATAL")]
         if errors and all(e.domain_name == "NAMESPACE" for e in errors):
             try:  # a bad namespace URI only: the tree is intact, so keep it and report a warning
                 root = etree.fromstring(body, make_parser(recover=True))

@@ -1,0 +1,134 @@
+"""The engine: one pass over a package, every rule on the one parse of each document."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ..finding import Finding, Severity
+from ..model.build import load
+from ..model.package import Package
+from ..model.refs import Link, extract_links
+from ..read.source import DEFAULT_LIMITS, Limits
+from ..read.xml import XmlDoc
+from .registry import Rule, all_rules
+
+
+@dataclass
+class Config:
+    fail_on: Severity = Severity.ERROR
+    ignore: frozenset[str] = frozenset()  # codes or code families (e.g. "ZIP", "LNK004")
+    severity: dict[str, Severity] = field(default_factory=dict)  # per-code overrides
+    limits: Limits = DEFAULT_LIMITS
+
+    def enabled(self, code: str) -> bool:
+        return not any(code == i or (code.startswith(i) and not i[-1:].isdigit()) for i in self.ignore)
+
+
+@dataclass
+class DocLinks:
+    """Links found in one document (HTML page or rich text inside XML)."""
+
+    file: str
+    links: list[Link]
+
+
+@dataclass
+class Context:
+    """What rules share during one run."""
+
+    config: Config
+    package: Package | None = None
+    links: list[DocLinks] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # results several rules share, computed once
+
+    def once(self, key: str, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+
+# XML elements whose text is HTML that Canvas and CC write escaped inside XML
+RICH_TEXT = {"text", "description", "mattext", "body", "syllabus_body", "instructions"}
+
+
+@dataclass
+class Result:
+    package: Package
+    findings: list[Finding]
+
+    def summary(self) -> dict[str, int]:
+        s = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            s[str(f.severity)] += 1
+        return s
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def failed(self, fail_on: Severity) -> bool:
+        w = self.worst()
+        return w is not None and w >= fail_on
+
+
+def _collect_rich_links(doc: XmlDoc, ctx: Context) -> None:
+    links: list[Link] = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        text = el.text
+        if text and "<" in text and el.tag.rsplit("}", 1)[-1] in RICH_TEXT:
+            links.extend(extract_links(text, el.sourceline or 1))
+    if links:
+        ctx.links.append(DocLinks(doc.name, links))
+
+
+def run(path, config: Config | None = None) -> Result:
+    """Validate one package. Raises PackageError only when it cannot be read at all."""
+    config = config or Config()
+    rules = [r for r in all_rules() if config.enabled(r.code)]
+    by_scope: dict[str, list[Rule]] = {s: [r for r in rules if r.scope == s] for s in ("xml", "html", "package")}
+    ctx = Context(config)
+    raw: list[Finding] = []
+
+    def call(r: Rule, *args) -> None:
+        try:
+            raw.extend(r.check(*args, ctx) or ())
+        except Exception as exc:  # a crashing rule is a finding about the rule, never a traceback
+            where = args[0].name if isinstance(args[0], XmlDoc) else (args[0] if isinstance(args[0], str) else None)
+            raw.append(Finding("PKG002", f"rule {r.code} ({r.name}) failed: {type(exc).__name__}: {exc}", where))
+
+    def on_xml(doc: XmlDoc) -> None:
+        if doc.root is None:
+            return
+        for r in by_scope["xml"]:
+            call(r, doc)
+        _collect_rich_links(doc, ctx)
+
+    def on_html(name: str, text: str) -> None:
+        for r in by_scope["html"]:
+            call(r, name, text)
+        ctx.links.append(DocLinks(name, extract_links(text)))
+
+    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html)
+    ctx.package = pkg
+    for r in by_scope["package"]:
+        call(r, pkg)
+    return Result(pkg, finalize(pkg.findings + raw, config))
+
+
+def finalize(findings: list[Finding], config: Config) -> list[Finding]:
+    """Apply registry severities and configuration; drop ignored codes; sort; de-duplicate."""
+    reg = {r.code: r for r in all_rules()}
+    out, seen = [], set()
+    for f in findings:
+        if not config.enabled(f.code):
+            continue
+        sev = config.severity.get(f.code) or (reg[f.code].severity if f.code in reg else Severity.ERROR)
+        f = dataclasses.replace(f, severity=sev)
+        key = (f.code, f.file, f.line, f.identifier, f.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    out.sort(key=Finding.sort_key)
+    return out
