@@ -215,9 +215,10 @@ class _Builder:
         errors = []
         for node in root.itersiblings():
             if isinstance(node, etree._Comment) and node.text and "rror" in node.text:
+                start = (node.sourceline or 1) - node.text.count("\n")  # libxml2 gives the comment's last line
                 for part in re.split(r"\n\s*\n", node.text.strip()):
                     if part.strip():
-                        errors.append(ExportError(" ".join(part.split()), node.sourceline))
+                        errors.append(ExportError(" ".join(part.split()), start))
         return Manifest(
             identifier=root.get("identifier"),
             namespace=etree.QName(root).namespace,

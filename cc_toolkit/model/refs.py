@@ -40,14 +40,15 @@ class Resolution:
     how: str | None
 
 
-def find_member(exists, normalized_match, path: str) -> Resolution:
-    """Find `path` among the package members, trying what importers try."""
+def find_member(exists, normalized_match, path: str, decode: bool = True) -> Resolution:
+    """Find `path` among the package members, trying what importers try. Manifest hrefs may be
+    percent-decoded here (`decode`); links were decoded once already by `classify_link`."""
     if exists(path):
         return Resolution(path, "exact")
-    decoded = unquote(path)
+    decoded = unquote(path) if decode else path
     if decoded != path and exists(decoded):
         return Resolution(decoded, "decoded")
-    for cand in (path, decoded):
+    for cand in {path, decoded}:
         n = normalized_match(cand)
         if n is not None:
             return Resolution(n, "normalized")

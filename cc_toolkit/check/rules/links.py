@@ -42,7 +42,7 @@ def _resolved(pkg, ctx):
                 problem = None
                 if t.kind in ("filebase", "relative") and src.kind != "manifest":
                     cands = ([t.path] if t.path else []) + list(t.alt_paths)
-                    if not any(find_member(src.exists, src.normalized_match, c).name for c in cands):
+                    if not any(find_member(src.exists, src.normalized_match, c, decode=False).name for c in cands):
                         if not (t.path and src.has_dir(t.path)):
                             problem = "LNK001" if t.kind == "filebase" else "LNK006"
                 elif t.kind == "wiki" and (pkg.pages or pkg.kind == "common_cartridge"):

@@ -60,7 +60,7 @@ def _orphans(pkg):
             res = find_member(src.exists, src.normalized_match, p)
             declared.add(res.name or p)
     for e in src.entries:
-        if e.name in declared:
+        if e.name in declared or (e.is_dir and src.kind == "folder"):
             continue
         why = known_unlisted(e.name if not e.is_dir else e.name.rstrip("/") + "/", pkg, declared)
         if why:
