@@ -109,8 +109,10 @@ def run(path, config: Config | None = None) -> Result:
             call(r, name, text)
         ctx.links.append(DocLinks(name, extract_links(text)))
 
-    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html)
-    ctx.package = pkg
+    def on_package(pkg: Package) -> None:
+        ctx.package = pkg  # document rules may consult kind, version and manifest
+
+    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package)
     for r in by_scope["package"]:
         call(r, pkg)
     return Result(pkg, finalize(pkg.findings + raw, config))

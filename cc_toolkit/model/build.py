@@ -435,17 +435,20 @@ class _Builder:
 
 
 def load(path, limits: Limits = DEFAULT_LIMITS, on_xml: XmlHook | None = None,
-         on_html: HtmlHook | None = None) -> Package:
-    """Open and model a package. Raises PackageError only when the input cannot be read at all."""
+         on_html: HtmlHook | None = None, on_package: Callable[[Package], None] | None = None) -> Package:
+    """Open and model a package. Raises PackageError only when the input cannot be read at all.
+
+    `on_package(pkg)` is called once the kind, version and manifest are known, before the other
+    members are read, so document hooks can consult them (e.g. the CC version for schema choice)."""
     source = open_source(path, limits)
     try:
-        return _load(source, str(path), on_xml, on_html)
+        return _load(source, str(path), on_xml, on_html, on_package)
     except BaseException:
         source.close()
         raise
 
 
-def _load(source: PackageSource, path: str, on_xml, on_html) -> Package:
+def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None) -> Package:
     pkg = Package(path=path, source=source, kind="files_zip")
     pkg.findings.extend(source.issues)
     b = _Builder(pkg, on_xml, on_html)
@@ -461,14 +464,17 @@ def _load(source: PackageSource, path: str, on_xml, on_html) -> Package:
             pkg.manifest = b.manifest(root)
         else:
             pkg.kind = "common_cartridge"  # a manifest we cannot parse: report it, check the rest
-        if on_xml and doc is not None:
-            on_xml(doc)
     else:
         _detect_without_manifest(source)
+        doc = None
     if pkg.kind == "common_cartridge":
         pkg.canvas = source.exists("course_settings/canvas_export.txt")
     elif pkg.kind == "qti":
         pkg.canvas = any(e.name.endswith("/assessment_meta.xml") for e in source.entries)
+    if on_package:
+        on_package(pkg)
+    if on_xml and doc is not None:
+        on_xml(doc)
     for e in source.entries:
         if e.is_dir or e.name == MANIFEST or not e.readable or is_os_metadata(e.name):
             continue
