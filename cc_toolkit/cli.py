@@ -13,7 +13,7 @@ from .errors import PackageError
 from .finding import Severity
 from .model.build import load
 from .read.source import DEFAULT_LIMITS, Limits
-from .report import INSPECT, VALIDATE
+from .report import AUDIT, INSPECT, VALIDATE
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -90,6 +90,41 @@ def validate(package, fmt, fail_on, ignore, **kw):
     finally:
         result.package.close()
     sys.exit(EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.option("--select", "select", metavar="SELECT",
+              help="The request's select: a file or inline JSON ({\"select\": {...}} or the select object) "
+                   "or a query string (select[pages][]=5&select[files][]=12).")
+@click.option("--item", "items", multiple=True, metavar="TYPE=ID", help="One selected object, e.g. pages=5. Repeatable.")
+@click.option("--export-type", type=click.Choice(["common_cartridge", "qti", "zip"]),
+              help="The export_type of the request (default: from the request, else from the package).")
+@click.option("--files-listing", type=click.Path(exists=True, dir_okay=False, path_type=str),
+              help="JSON of GET /api/v1/courses/:id/files and /folders, to resolve ids in zip exports.")
+@click.option("--course-id", type=click.IntRange(min=1), help="Course id, to find the shard of 'g' identifiers.")
+@click.option("--format", "fmt", type=click.Choice(sorted(AUDIT)), default="text", show_default=True)
+@_limits_options
+def audit(package, select, items, export_type, files_listing, course_id, fmt, **kw):
+    """Compare a package with the select request that produced it: present, missing, dependencies, unexpected."""
+    from .audit import audit as run_audit, parse_select
+
+    if not select and not items:
+        raise click.UsageError("give the request with --select or --item")
+    try:
+        req = parse_select(select, tuple(items), export_type)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--select/--item")
+    config = Config(limits=_limits(kw))
+    try:
+        result = run_audit(package, req, export_type, files_listing, course_id, config=config)
+    except PackageError as exc:
+        _fail(str(exc))
+    try:
+        click.echo(AUDIT[fmt](result))
+    finally:
+        result.package.close()
+    sys.exit(EXIT_CLEAN if result.ok else EXIT_FINDINGS)
 
 
 @cli.command("rules")

@@ -55,6 +55,7 @@ RICH_TEXT = {"text", "description", "mattext", "body", "syllabus_body", "instruc
 class Result:
     package: Package
     findings: list[Finding]
+    links: list[DocLinks] = field(default_factory=list)  # every link found in HTML, for the audit
 
     def summary(self) -> dict[str, int]:
         s = {"error": 0, "warning": 0, "info": 0}
@@ -115,7 +116,7 @@ def run(path, config: Config | None = None) -> Result:
     pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package)
     for r in by_scope["package"]:
         call(r, pkg)
-    return Result(pkg, finalize(pkg.findings + raw, config))
+    return Result(pkg, finalize(pkg.findings + raw, config), ctx.links)
 
 
 def finalize(findings: list[Finding], config: Config) -> list[Finding]:

@@ -17,6 +17,7 @@ from ..finding import Finding
 from ..read.source import MANIFEST, DEFAULT_LIMITS, EntryTooLarge, EntryUnreadable, Limits, PackageSource, is_os_metadata, open_source
 from ..read.xml import XmlDoc, parse_bytes
 from . import canvas as cv
+from . import qti
 from .manifest import Dependency, ExportError, FileRef, Item, Manifest, Organization, Resource
 from .package import Package
 from .refs import join
@@ -34,6 +35,9 @@ CP_NAMESPACES = {
     "http://www.imsproject.org/content",
 }
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
+# course_settings/ documents whose children are objects with Canvas identifiers
+SETTINGS_LISTS = {"assignmentGroups", "rubrics", "events", "learningOutcomes", "externalTools", "gradingStandards",
+                  "externalFeeds"}
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_EXTENSIONS = (".xml", ".qti", ".xsd")
 HTML_EXTENSIONS = (".html", ".htm")
@@ -283,24 +287,26 @@ class _Builder:
                          workflow_state=_text(root, "workflow_state"),
                          quiz=_text(root, "quiz_identifierref"), topic=_text(root, "topic_identifierref"))
             elif ln == "topicMeta":
+                a = _kid(root, "assignment")
                 f.update(identifier=root.get("identifier"), title=_text(root, "title"),
-                         type=_text(root, "type"), topic_id=_text(root, "topic_id"))
+                         type=_text(root, "type"), topic_id=_text(root, "topic_id"),
+                         assignment=a.get("identifier") if a is not None else None)
+            elif ln in SETTINGS_LISTS:
+                for el in root:
+                    if isinstance(el.tag, str) and el.get("identifier"):
+                        self.pkg.settings_objects.append(cv.SettingsObject(
+                            _ln(el), el.get("identifier"), _text(el, "title") or _text(el, "name"), name))
             elif ln == "quiz":
                 a = _kid(root, "assignment")
                 f.update(identifier=root.get("identifier"), title=_text(root, "title"),
                          points=_float(_text(root, "points_possible")), quiz_type=_text(root, "quiz_type"),
-                         assignment=a.get("identifier") if a is not None else None)
+                         assignment=a.get("identifier") if a is not None else None, meta=qti.parse_quiz_meta(root))
         elif ln == "questestinterop":
-            banks = []
-            for b in _descendants(root, "objectbank"):
-                title = None
-                for fld in _descendants(b, "qtimetadatafield"):
-                    if _text(fld, "fieldlabel") == "bank_title":
-                        title = _text(fld, "fieldentry")
-                banks.append((b.get("ident"), title, sum(1 for _ in _descendants(b, "item"))))
-            asmt = next(_descendants(root, "assessment"), None)
-            f.update(items=sum(1 for _ in _descendants(root, "item")), banks=banks,
-                     assessment=(asmt.get("ident"), asmt.get("title")) if asmt is not None else None)
+            model = qti.parse_qti(root, name)  # the small QTI model, from the tree parsed once
+            doc.qti = model  # handed on to the QTI rules with the document (qti.model_of)
+            asmt = model.assessments[0] if model.assessments else None
+            f.update(items=len(model.all_items()), banks=[(b.ident, b.title_or_bank, len(b.all_items())) for b in model.banks],
+                     assessment=(asmt.ident, asmt.title) if asmt is not None else None, qti=model)
         elif ln == "topic":
             f.update(title=_text(root, "title"))
         elif ln == "webLink":
@@ -380,7 +386,7 @@ class _Builder:
                 pkg.discussion_topics.append(cv.DiscussionTopic(
                     r.identifier, f.get("title") or meta.get("title"), r.files[0].path if r.files else "",
                     (meta.get("type") or "") == "announcement",
-                    None))
+                    None, meta.get("assignment")))
             elif t.startswith("imswl"):
                 f = self.facts.get(r.files[0].path, {}) if r.files else {}
                 pkg.web_links.append(cv.WebLink(r.identifier, f.get("title"), f.get("url"), r.files[0].path if r.files else None))
@@ -407,6 +413,7 @@ class _Builder:
                                                          f.get("quiz"), f.get("topic")))
         # quizzes: Canvas quiz meta (assessment_meta.xml), else CC assessments without meta
         quiz_ids = set()
+        qti_res = {fp: r.identifier for r in m.resources if r.type.startswith("imsqti") for fp in r.file_paths}
         for path, f in self.facts.items():
             if f.get("root") == "quiz" and f.get("ns") == CANVAS_NS:
                 qid = f.get("identifier") or posixpath.basename(posixpath.dirname(path))
@@ -417,8 +424,13 @@ class _Builder:
                 full = full if self.src.exists(full) else None
                 count_src = full or qti
                 n = self.facts.get(count_src, {}).get("items") if count_src else None
-                pkg.quizzes.append(cv.Quiz(qid, f.get("title"), path, qti, full, n, f.get("points"),
-                                           f.get("quiz_type"), f.get("assignment")))
+                asmt = self._assessment(count_src)
+                meta = f.get("meta")
+                pkg.quizzes.append(cv.Quiz(qid, f.get("title"), path, qti, full, n,
+                                           f.get("points") if f.get("points") is not None else (asmt.points() if asmt else None),
+                                           f.get("quiz_type"), f.get("assignment"),
+                                           **self._quiz_extra(asmt, self._assessment(qti) if full else None, meta,
+                                                              qti_res.get(qti) if qti else None)))
                 quiz_ids.add(qid)
         for r in m.resources:
             if r.type.startswith("imsqti_xmlv1p") and r.identifier not in quiz_ids and r.files:
@@ -427,11 +439,27 @@ class _Builder:
                 if f.get("banks") and not f.get("assessment"):
                     continue
                 title = (f.get("assessment") or (None, None))[1]
-                pkg.quizzes.append(cv.Quiz(r.identifier, title, qf, qf, None, f.get("items")))
+                asmt = self._assessment(qf)
+                pkg.quizzes.append(cv.Quiz(r.identifier, title, qf, qf, None, f.get("items"),
+                                           asmt.points() if asmt else None,
+                                           **self._quiz_extra(asmt, None, None, r.identifier)))
                 quiz_ids.add(r.identifier)
         for path, f in self.facts.items():
-            for ident, title, n in f.get("banks") or ():
-                pkg.question_banks.append(cv.QuestionBank(ident or "", title, path, n))
+            for b in f["qti"].banks if f.get("qti") else ():
+                pkg.question_banks.append(cv.QuestionBank(b.ident or "", b.title_or_bank, path, len(b.all_items()),
+                                                          b.question_types(), b.points(), b))
+
+    def _assessment(self, path: str | None):
+        """The first QTI assessment of a member, from the model built in `extract`."""
+        model = self.facts.get(path, {}).get("qti") if path else None
+        return model.assessments[0] if model and model.assessments else None
+
+    @staticmethod
+    def _quiz_extra(asmt, cc_asmt, meta, resource_identifier) -> dict:
+        picks = sum(s.pick_count or 0 for s in asmt.all_sections() if s.sourcebank_ref or s.bank_entries) if asmt else 0
+        return dict(question_types=asmt.question_types() if asmt else {},
+                    settings=dict(meta.settings) if meta else {}, resource_identifier=resource_identifier,
+                    bank_picks=picks, meta=meta, assessment=asmt, cc_assessment=cc_asmt)
 
 
 def load(path, limits: Limits = DEFAULT_LIMITS, on_xml: XmlHook | None = None,

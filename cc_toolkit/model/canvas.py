@@ -1,7 +1,8 @@
 """Models of the Canvas objects behind the resources of an export."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 
 class _Obj:
@@ -60,6 +61,17 @@ class DiscussionTopic(_Obj):
     file: str
     announcement: bool = False
     meta_file: str | None = None
+    assignment_identifier: str | None = None  # graded discussions carry their assignment
+
+
+@dataclass(frozen=True)
+class SettingsObject(_Obj):
+    """An object Canvas writes inside course_settings/ (rubric, assignment group, event, outcome, tool)."""
+
+    kind: str  # the element name: rubric, assignmentGroup, event, learningOutcome, ...
+    identifier: str
+    title: str | None
+    file: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,17 @@ class Quiz(_Obj):
     points_possible: float | None = None
     quiz_type: str | None = None
     assignment_identifier: str | None = None
+    question_types: dict = field(default_factory=dict, hash=False, compare=False)  # type -> count
+    settings: dict = field(default_factory=dict, hash=False, compare=False)  # from assessment_meta.xml
+    resource_identifier: str | None = None  # the manifest resource of the QTI file
+    bank_picks: int = 0  # questions drawn from question banks at each attempt (not counted above)
+    # the QTI model (cc_toolkit.model.qti): kept out of to_dict
+    meta: Any = field(default=None, hash=False, compare=False, repr=False)  # qti.QuizMeta
+    assessment: Any = field(default=None, hash=False, compare=False, repr=False)  # full Canvas QTI, else the QTI file
+    cc_assessment: Any = field(default=None, hash=False, compare=False, repr=False)  # CC profile file, when both exist
+
+    def to_dict(self) -> dict:
+        return _plain(self, ("meta", "assessment", "cc_assessment"))
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,17 @@ class QuestionBank(_Obj):
     title: str | None
     file: str
     question_count: int = 0
+    question_types: dict = field(default_factory=dict, hash=False, compare=False)
+    points_possible: float | None = None
+    bank: Any = field(default=None, hash=False, compare=False, repr=False)  # qti.Assessment (objectbank)
+
+    def to_dict(self) -> dict:
+        return _plain(self, ("bank",))
+
+
+def _plain(obj, skip: tuple[str, ...]) -> dict:
+    return {f.name: (dict(v) if isinstance(v := getattr(obj, f.name), dict) else v)
+            for f in fields(obj) if f.name not in skip}
 
 
 @dataclass(frozen=True)

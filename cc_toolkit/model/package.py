@@ -8,7 +8,7 @@ from lxml import etree
 from ..finding import Finding
 from ..read.source import PackageSource
 from .canvas import (Assignment, Context, CourseFile, CourseSettings, DiscussionTopic, LtiLink,
-                     Module, Page, QuestionBank, Quiz, WebLink)
+                     Module, Page, QuestionBank, Quiz, SettingsObject, WebLink)
 from .manifest import Manifest
 
 KINDS = ("common_cartridge", "qti", "files_zip")
@@ -33,6 +33,7 @@ class Package:
     web_links: list[WebLink] = field(default_factory=list)
     lti_links: list[LtiLink] = field(default_factory=list)
     files: list[CourseFile] = field(default_factory=list)
+    settings_objects: list[SettingsObject] = field(default_factory=list)
     course_settings: CourseSettings | None = None
     context: Context | None = None
     findings: list[Finding] = field(default_factory=list)  # problems met while reading

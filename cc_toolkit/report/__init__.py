@@ -5,6 +5,7 @@ from typing import Callable
 
 VALIDATE: dict[str, Callable] = {}
 INSPECT: dict[str, Callable] = {}
+AUDIT: dict[str, Callable] = {}
 
 
 def validate_reporter(name: str):
@@ -21,4 +22,11 @@ def inspect_reporter(name: str):
     return deco
 
 
-from . import text, json_report  # noqa: E402,F401  (register the reporters)
+def audit_reporter(name: str):
+    def deco(fn):
+        AUDIT[name] = fn
+        return fn
+    return deco
+
+
+from . import text, json_report, audit_report  # noqa: E402,F401  (register the reporters)

@@ -20,8 +20,11 @@ def _known_ids(pkg) -> set[str]:
     for m in pkg.modules:
         ids.add(m.identifier)
         ids.update(i.identifier for i in m.items)
-    for coll in (pkg.assignments, pkg.quizzes, pkg.discussion_topics, pkg.question_banks):
+    for coll in (pkg.assignments, pkg.quizzes, pkg.discussion_topics, pkg.question_banks, pkg.settings_objects):
         ids.update(o.identifier for o in coll)
+    # graded quizzes and discussions carry their assignment inside (no separate assignment resource)
+    ids.update(q.assignment_identifier for q in pkg.quizzes)
+    ids.update(t.assignment_identifier for t in pkg.discussion_topics)
     ids.discard(None)
     return ids
 
