@@ -1,16 +1,12 @@
 """cc_toolkit: inspect, validate and audit Canvas LMS content exports."""
 __version__ = "0.1.0"
 
-
-def open_package(path, **kwargs):
-    """Read and model a package (zip, folder or bare manifest). See cc_toolkit.model.package.Package."""
-    from .model.build import load
-
-    return load(path, **kwargs)
+__all__ = ["open_package", "validate", "audit", "diff", "__version__"]
 
 
-def validate(path, config=None):
-    """Validate a package; returns a Result with `.package`, `.findings` and `.summary()`."""
-    from .check.engine import run
+def __getattr__(name):  # the API loads lazily so `import cc_toolkit` stays cheap
+    if name in ("open_package", "validate", "audit", "diff"):
+        from . import api
 
-    return run(path, config)
+        return getattr(api, name)
+    raise AttributeError(name)

@@ -64,28 +64,65 @@ def inspect(package, fmt, **kw):
         pkg.close()
 
 
+def _check_codes(codes, hint: str) -> None:
+    known = {r.code for r in all_rules()}
+    families = {r.family for r in all_rules()}
+    for code in codes:
+        if code not in known and code not in families:
+            raise click.BadParameter(f"unknown rule code or family {code!r} (see `cc-toolkit rules`)", param_hint=hint)
+
+
+def build_config(fail_on: str | None, ignore, config_file: str | None, baseline: str | None, limits: Limits) -> Config:
+    """Configuration file (given, or discovered in the current folder) overlaid by command-line options."""
+    from .config import discover, load_config, read_baseline
+    from pathlib import Path
+
+    _check_codes(ignore, "--ignore")
+    rules = all_rules()
+    fc = load_config(Path(config_file) if config_file else discover(), {r.code for r in rules}, {r.family for r in rules})
+    base = Path(baseline) if baseline else fc.baseline
+    return Config(
+        fail_on=Severity.parse(fail_on) if fail_on else (fc.fail_on or Severity.ERROR),
+        ignore=frozenset(ignore) | frozenset(fc.ignore),
+        severity=dict(fc.severity),
+        limits=limits,
+        per_path_ignores=dict(fc.per_path_ignores),
+        baseline=read_baseline(base) if base else None,
+    )
+
+
+def _config_options(fn):
+    fn = click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str),
+                      help="Write the findings of this run to FILE, to accept them later with --baseline.")(fn)
+    fn = click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                      help="Accept the findings recorded in FILE; only new ones are reported.")(fn)
+    fn = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=str),
+                      help="A .cc-toolkit.toml or pyproject.toml (default: found in the current folder).")(fn)
+    fn = click.option("--ignore", multiple=True, metavar="CODE",
+                      help="Skip a rule (e.g. ORP002) or a whole family (e.g. LNK). Repeatable.")(fn)
+    fn = click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+                      help="Exit 1 when a finding at or above this severity remains [default: error].")(fn)
+    return fn
+
+
 @cli.command()
 @click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(sorted(VALIDATE)), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Exit 1 when a finding at or above this severity remains.")
-@click.option("--ignore", multiple=True, metavar="CODE",
-              help="Skip a rule (e.g. ORP002) or a whole family (e.g. LNK). Repeatable.")
+@_config_options
 @_limits_options
-def validate(package, fmt, fail_on, ignore, **kw):
+def validate(package, fmt, fail_on, ignore, config_file, baseline, write_baseline, **kw):
     """Check a package and list every problem with a code, a file and a line."""
-    known = {r.code for r in all_rules()}
-    families = {r.family for r in all_rules()}
-    for code in ignore:
-        if code not in known and code not in families:
-            raise click.BadParameter(f"unknown rule code or family {code!r} (see `cc-toolkit rules`)",
-                                     param_hint="--ignore")
-    config = Config(fail_on=Severity.parse(fail_on), ignore=frozenset(ignore), limits=_limits(kw))
     try:
+        config = build_config(fail_on, ignore, config_file, baseline, _limits(kw))
         result = run(package, config)
     except PackageError as exc:
         _fail(str(exc))
     try:
+        if write_baseline:
+            from .config import write_baseline as write
+
+            n = write(write_baseline, result.findings)
+            click.echo(f"wrote {n} findings to {write_baseline}", err=True)
         click.echo(VALIDATE[fmt](result))
     finally:
         result.package.close()
@@ -127,11 +164,259 @@ def audit(package, select, items, export_type, files_listing, course_id, fmt, **
     sys.exit(EXIT_CLEAN if result.ok else EXIT_FINDINGS)
 
 
+@cli.command()
+@click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default="report.html", show_default=True)
+@click.option("--select", "select", metavar="SELECT", help="Also audit against this select request (as for `audit`).")
+@click.option("--item", "items", multiple=True, metavar="TYPE=ID", help="One selected object, e.g. pages=5.")
+@click.option("--export-type", type=click.Choice(["common_cartridge", "qti", "zip"]))
+@click.option("--files-listing", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--course-id", type=click.IntRange(min=1))
+@_config_options
+@_limits_options
+def report(package, output, select, items, export_type, files_listing, course_id, fail_on, ignore, config_file,
+           baseline, write_baseline, **kw):
+    """Write one self-contained HTML report: summary, module tree, findings, and the audit when a select is given."""
+    from .report.html import render
+
+    try:
+        config = build_config(fail_on, ignore, config_file, baseline, _limits(kw))
+        audit_result = None
+        if select or items:
+            from .audit import audit as run_audit, parse_select
+
+            try:
+                req = parse_select(select, tuple(items), export_type)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--select/--item")
+            audit_result = run_audit(package, req, export_type, files_listing, course_id, config=config)
+            result = audit_result.validation
+        else:
+            result = run(package, config)
+    except PackageError as exc:
+        _fail(str(exc))
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(render(result, audit_result))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
+    finally:
+        result.package.close()
+    s = result.summary()
+    click.echo(f"wrote {output}: {s['error']} errors, {s['warning']} warnings, {s['info']} info"
+               + (f"; audit: {'matches' if audit_result.ok else 'does not match'} the request" if audit_result else ""))
+    failed = result.failed(config.fail_on) or (audit_result is not None and not audit_result.ok)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.argument("new", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(old, new, fmt):
+    """What changed between two exports: objects, module order, files, quiz question counts. Exit 1 if they differ."""
+    from .diff import diff as run_diff, diff_text
+
+    try:
+        result = run_diff(old, new)
+    except PackageError as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff_text(result))
+    sys.exit(EXIT_FINDINGS if result.differ else EXIT_CLEAN)
+
+
+# -- Canvas Content Exports API (cc_toolkit.canvas) ----------------------------------------------------
+
+def _canvas_options(fn):
+    fn = click.option("--token-file", type=click.Path(dir_okay=False, path_type=str),
+                      help="File whose first line is the API token (default: $CANVAS_API_TOKEN).")(fn)
+    fn = click.option("--base-url", envvar="CANVAS_BASE_URL", metavar="URL",
+                      help="Canvas URL, e.g. https://canvas.example.edu (default: $CANVAS_BASE_URL).")(fn)
+    fn = click.argument("context_id", metavar="ID")(fn)
+    fn = click.argument("context", type=click.Choice(["course", "group", "user"]))(fn)
+    return fn
+
+
+def _client(base_url, token_file):
+    from .canvas.client import CanvasClient, CanvasError
+
+    if not base_url:
+        _fail("no Canvas URL: give --base-url or set CANVAS_BASE_URL")
+    if token_file:
+        try:
+            with open(token_file, encoding="utf-8-sig") as f:
+                token = f.readline().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"--token-file {token_file}: cannot be read ({type(exc).__name__})")
+    else:
+        token = os.environ.get("CANVAS_API_TOKEN", "").strip()
+    if not token:
+        _fail("no API token: set CANVAS_API_TOKEN or give --token-file" + (f" ({token_file} is empty)" if token_file else ""))
+    try:
+        return CanvasClient(base_url, token)
+    except CanvasError as exc:
+        _fail(exc.message)
+
+
+def _canvas_call(fn, *args, **kw):
+    """Run a cc_toolkit.canvas call; API and package errors end with one line and exit code 2."""
+    from .canvas.client import CanvasError
+
+    try:
+        return fn(*args, **kw)
+    except CanvasError as exc:
+        _fail(exc.message)
+    except PackageError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{exc.filename or 'writing the package'}: {exc.strerror or exc}")
+
+
+@cli.command("export")
+@_canvas_options
+@click.option("--type", "export_type", type=click.Choice(["common_cartridge", "qti", "zip"]), required=True,
+              help="Package kind (groups and users: zip only).")
+@click.option("--select", "select", metavar="SELECT",
+              help="What to export, in any form `audit` reads: a file, JSON or select[pages][]=5&select[files][]=12. "
+                   "Default: everything (common_cartridge), all quizzes (qti), all files (zip).")
+@click.option("--item", "items", multiple=True, metavar="TYPE=ID", help="One object to export, e.g. pages=5. Repeatable.")
+@click.option("--version", "cc_version", metavar="VERSION", help="Sent as version=VERSION (e.g. 1.3 for CC 1.3).")
+@click.option("--skip-notifications", is_flag=True, help="Ask Canvas not to notify the user.")
+@click.option("-o", "--output", type=click.Path(path_type=str),
+              help="File to write, or an existing folder for Canvas's file name (default: that name here).")
+@click.option("--no-wait", is_flag=True, help="Only create the export; print its id and progress URL.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=1800, show_default=True,
+              help="Seconds to wait for Canvas to finish the export.")
+@click.option("--poll-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="First pause between progress polls; it grows 1.5x per poll up to 15 s.")
+@click.option("--no-audit", is_flag=True, help="Validate the package but do not audit it against the select.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def export_cmd(context, context_id, base_url, token_file, export_type, select, items, cc_version, skip_notifications,
+               output, no_wait, timeout, poll_interval, no_audit, fmt):
+    """Create a content export, wait for it, download it, validate it and audit it against the select sent."""
+    from .audit import parse_select
+    from .canvas.export import ProgressDisplay, render_json, render_text, run_export
+
+    try:
+        req = parse_select(select, tuple(items), export_type)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--select/--item")
+    for w in req.warnings:
+        click.echo(f"cc-toolkit: warning: {w}", err=True)
+    with _client(base_url, token_file) as client:
+        outcome = _canvas_call(run_export, client, context, context_id, export_type, req, version=cc_version,
+                               skip_notifications=skip_notifications, output=output, wait=not no_wait,
+                               timeout=timeout, do_audit=not no_audit, poll_interval=poll_interval,
+                               progress=ProgressDisplay())
+    try:
+        click.echo(render_json(outcome) if fmt == "json" else render_text(outcome, AUDIT["text"]))
+    finally:
+        outcome.close()
+    sys.exit(EXIT_CLEAN if outcome.ok else EXIT_FINDINGS)
+
+
+@cli.group("exports")
+def exports_group():
+    """List, show and download content exports made earlier."""
+
+
+@exports_group.command("list")
+@_canvas_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def exports_list(context, context_id, base_url, token_file, fmt):
+    """The exports of a course, group or user, newest first."""
+    import json
+
+    from .canvas.export import export_line
+
+    with _client(base_url, token_file) as client:
+        exports = _canvas_call(client.list_exports, context, context_id)
+    if fmt == "json":
+        click.echo(json.dumps(exports, indent=2, ensure_ascii=False))
+    else:
+        for e in exports:
+            click.echo(export_line(e))
+        click.echo(f"{len(exports)} exports of {context} {context_id}")
+
+
+@exports_group.command("show")
+@_canvas_options
+@click.argument("export_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def exports_show(context, context_id, base_url, token_file, export_id, fmt):
+    """One export: state, type, progress and package."""
+    import json
+
+    with _client(base_url, token_file) as client:
+        e = _canvas_call(client.get_export, context, context_id, export_id)
+        p = _canvas_call(client.get_progress, e["progress_url"]) if fmt == "text" and e.get("progress_url") else None
+    if fmt == "json":
+        click.echo(json.dumps(e, indent=2, ensure_ascii=False))
+        return
+    att = e.get("attachment") or {}
+    click.echo(f"id:        {e.get('id')}\ntype:      {e.get('export_type')}\nstate:     {e.get('workflow_state')}\n"
+               f"created:   {e.get('created_at')}")
+    if p:
+        click.echo(f"progress:  {p.get('workflow_state')} {p.get('completion')}%"
+                   + (f" ({p['message']})" if p.get("message") else ""))
+    click.echo(f"package:   {att.get('filename')} ({att.get('size')} bytes)" if att
+               else "package:   none" + (" (expired)" if e.get("workflow_state") == "exported" else ""))
+
+
+@exports_group.command("download")
+@_canvas_options
+@click.argument("export_id")
+@click.option("-o", "--output", type=click.Path(path_type=str),
+              help="File to write, or an existing folder for Canvas's file name (default: that name here).")
+def exports_download(context, context_id, base_url, token_file, export_id, output):
+    """Download the package of an export made earlier, then validate it."""
+    from .canvas.export import ProgressDisplay, download_existing, render_text
+
+    with _client(base_url, token_file) as client:
+        outcome = _canvas_call(download_existing, client, context, context_id, export_id, output,
+                               progress=ProgressDisplay())
+    try:
+        click.echo(render_text(outcome))
+    finally:
+        outcome.close()
+    sys.exit(EXIT_CLEAN if outcome.ok else EXIT_FINDINGS)
+
+
 @cli.command("rules")
-def rules_cmd():
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules_cmd(fmt):
     """List every rule: code, default severity, name and what it checks."""
+    if fmt == "markdown":
+        from .report.catalog import markdown
+
+        click.echo(markdown())
+        return
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "severity": str(r.severity), "scope": r.scope,
+                                "summary": r.summary, "fix": r.fix} for r in all_rules()], indent=2))
+        return
     for r in all_rules():
         click.echo(f"{r.code}  {str(r.severity):7}  {r.name:30}  {r.summary}")
+
+
+@cli.command()
+@click.argument("code")
+def explain(code):
+    """What a rule means, why it matters, how to fix it, and an example."""
+    from .check.registry import get
+    from .report.explain import explain_text
+
+    rule = get(code.upper())
+    if rule is None:
+        _fail(f"unknown rule code {code!r} (see `cc-toolkit rules`)")
+    click.echo(explain_text(rule))
 
 
 def main() -> None:

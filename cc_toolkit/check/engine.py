@@ -19,9 +19,29 @@ class Config:
     ignore: frozenset[str] = frozenset()  # codes or code families (e.g. "ZIP", "LNK004")
     severity: dict[str, Severity] = field(default_factory=dict)  # per-code overrides
     limits: Limits = DEFAULT_LIMITS
+    per_path_ignores: dict[str, frozenset[str]] = field(default_factory=dict)  # glob -> codes or families
+    baseline: dict[tuple, int] | None = None  # fingerprint -> count of accepted findings
 
     def enabled(self, code: str) -> bool:
-        return not any(code == i or (code.startswith(i) and not i[-1:].isdigit()) for i in self.ignore)
+        return not _matches(code, self.ignore)
+
+    def ignored_at(self, code: str, file: str | None) -> bool:
+        if not file or not self.per_path_ignores:
+            return False
+        import fnmatch
+
+        return any(fnmatch.fnmatchcase(file, glob) and _matches(code, codes)
+                   for glob, codes in self.per_path_ignores.items())
+
+
+def _matches(code: str, selectors) -> bool:
+    """`code` is one of the selectors, or belongs to a family given by its letters (e.g. "LNK")."""
+    return any(code == i or (code.startswith(i) and not i[-1:].isdigit()) for i in selectors)
+
+
+def fingerprint(f: Finding) -> tuple:
+    """What identifies a finding across runs (line numbers move when files change)."""
+    return (f.code, f.file or "", f.identifier or "", f.message)
 
 
 @dataclass
@@ -56,6 +76,8 @@ class Result:
     package: Package
     findings: list[Finding]
     links: list[DocLinks] = field(default_factory=list)  # every link found in HTML, for the audit
+    config: Config = field(default_factory=lambda: Config())
+    suppressed: int = 0  # findings accepted by the baseline
 
     def summary(self) -> dict[str, int]:
         s = {"error": 0, "warning": 0, "info": 0}
@@ -116,7 +138,24 @@ def run(path, config: Config | None = None) -> Result:
     pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package)
     for r in by_scope["package"]:
         call(r, pkg)
-    return Result(pkg, finalize(pkg.findings + raw, config), ctx.links)
+    findings, suppressed = apply_baseline(finalize(pkg.findings + raw, config), config.baseline)
+    return Result(pkg, findings, ctx.links, config, suppressed)
+
+
+def apply_baseline(findings: list[Finding], baseline: dict[tuple, int] | None) -> tuple[list[Finding], int]:
+    """Drop findings the baseline accepts (each accepted fingerprint as many times as recorded)."""
+    if not baseline:
+        return findings, 0
+    left = dict(baseline)
+    kept, dropped = [], 0
+    for f in findings:
+        fp = fingerprint(f)
+        if left.get(fp, 0) > 0:
+            left[fp] -= 1
+            dropped += 1
+        else:
+            kept.append(f)
+    return kept, dropped
 
 
 def finalize(findings: list[Finding], config: Config) -> list[Finding]:
@@ -124,7 +163,7 @@ def finalize(findings: list[Finding], config: Config) -> list[Finding]:
     reg = {r.code: r for r in all_rules()}
     out, seen = [], set()
     for f in findings:
-        if not config.enabled(f.code):
+        if not config.enabled(f.code) or config.ignored_at(f.code, f.file):
             continue
         sev = config.severity.get(f.code) or (reg[f.code].severity if f.code in reg else Severity.ERROR)
         f = dataclasses.replace(f, severity=sev)

@@ -29,4 +29,4 @@ def audit_reporter(name: str):
     return deco
 
 
-from . import text, json_report, audit_report  # noqa: E402,F401  (register the reporters)
+from . import text, json_report, audit_report, junit, sarif, github  # noqa: E402,F401  (register the reporters)

@@ -1,0 +1,38 @@
+"""GitHub Actions workflow commands: one annotation per finding on the package file."""
+from __future__ import annotations
+
+from . import audit_reporter, validate_reporter
+
+COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _esc(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+
+
+@validate_reporter("github")
+def validate_github(result) -> str:
+    pkg = result.package.path
+    lines = []
+    for f in result.findings:
+        where = (f.file or "") + (f":{f.line}" if f.line else "")
+        title = f"{f.code} in {where}" if where else f.code
+        lines.append(f"::{COMMAND[str(f.severity)]} file={_esc(pkg, True)},title={_esc(title, True)}::"
+                     f"{_esc(f'{where}: {f.message}' if where else f.message)}")
+    s = result.summary()
+    lines.append(f"{pkg}: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
+    return "\n".join(lines)
+
+
+@audit_reporter("github")
+def audit_github(result) -> str:
+    pkg = result.package.path
+    lines = [f"::error file={_esc(pkg, True)},title=missing {e.type}::{_esc(f'requested {e.type} {e.id} ({e.identifier}) is not in the package')}"
+             for e in result.missing]
+    lines += [f"::error file={_esc(pkg, True)},title=unexpected {e.type}::{_esc(f'{e.type} {e.title!r} ({e.identifier}) was not requested')}"
+              for e in result.unexpected]
+    lines += [f"::warning file={_esc(pkg, True)},title=request::{_esc(w)}" for w in result.request_warnings]
+    s = result.summary()
+    lines.append(f"{pkg}: {s['present']} present, {s['missing']} missing, {s['unexpected']} unexpected")
+    return "\n".join(lines)
