@@ -106,14 +106,33 @@ def _config_options(fn):
 
 
 @cli.command()
-@click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
+@click.argument("packages", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(sorted(VALIDATE)), default="text", show_default=True)
 @_config_options
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Packages validated at once in a batch [default: all cores].")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
+              help="Where batch work runs: local processes, or a Dask cluster (pip install 'cc_toolkit[dask]').")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
 @_limits_options
-def validate(package, fmt, fail_on, ignore, config_file, baseline, write_baseline, **kw):
-    """Check a package and list every problem with a code, a file and a line."""
+def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseline, jobs, executor, scheduler, **kw):
+    """Check packages and list every problem with a code, a file and a line.
+
+    Several packages, or a folder of .imscc/.zip files, make a batch: each is validated in its own
+    process (--jobs) and reported in input order; one bad package never stops the rest."""
+    from .batch import expand
+
     try:
         config = build_config(fail_on, ignore, config_file, baseline, _limits(kw))
+    except PackageError as exc:
+        _fail(str(exc))
+    paths = expand(list(packages))
+    if len(paths) != 1 or executor == "dask":
+        if write_baseline:
+            raise click.UsageError("--write-baseline takes one package")
+        sys.exit(_validate_batch(paths, config, fmt, jobs, executor, scheduler))
+    package = paths[0]
+    try:
         result = run(package, config)
     except PackageError as exc:
         _fail(str(exc))
@@ -127,6 +146,32 @@ def validate(package, fmt, fail_on, ignore, config_file, baseline, write_baselin
     finally:
         result.package.close()
     sys.exit(EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_CLEAN)
+
+
+def _validate_batch(paths, config, fmt, jobs, executor, scheduler) -> int:
+    from .batch import Progress, run_batch
+
+    worst = EXIT_CLEAN
+    progress = Progress(len(paths), enabled=fmt == "text")
+    try:
+        for outcome in run_batch(paths, config, fmt, jobs, executor, scheduler):
+            progress.step(outcome.path)
+            worst = max(worst, outcome.exit_code)
+            if outcome.error is not None:
+                if fmt in ("json", "jsonl"):
+                    import json
+
+                    click.echo(json.dumps({"package": {"path": outcome.path}, "error": outcome.error},
+                                          ensure_ascii=False, separators=(",", ":")))
+                else:
+                    click.echo(f"cc-toolkit: error: {outcome.error}", err=True)
+            else:
+                click.echo(outcome.output)
+    except PackageError as exc:
+        _fail(str(exc))
+    finally:
+        progress.close()
+    return worst
 
 
 @cli.command()

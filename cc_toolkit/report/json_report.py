@@ -24,6 +24,12 @@ def validate_json(result) -> str:
     return json.dumps(validate_data(result), indent=2, ensure_ascii=False)
 
 
+@validate_reporter("jsonl")
+def validate_jsonl(result) -> str:
+    """One line per package, for batches."""
+    return json.dumps(validate_data(result), ensure_ascii=False, separators=(",", ":"))
+
+
 @inspect_reporter("json")
 def inspect_json(pkg) -> str:
     return json.dumps({"schema_version": SCHEMA_VERSION, **inspect_data(pkg)}, indent=2, ensure_ascii=False)

@@ -1,0 +1,115 @@
+"""Scale: the synthetic generator, batches (processes and Dask), jsonl, and memory that does not grow with
+the size of the files in a package. Speed goals live in benchmarks/, not here."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cc_toolkit.batch import expand, run_batch
+from cc_toolkit.check.engine import Config, run
+from cc_toolkit.model.build import load
+from cc_toolkit.synth import synthetic_course, write_synthetic
+
+from .conftest import SAMPLES
+
+
+def test_synthetic_package_is_deterministic_valid_and_sized(tmp_path):
+    a, b = tmp_path / "a.imscc", tmp_path / "b.imscc"
+    write_synthetic(a, synthetic_course(1000), total_bytes=3_000_000)
+    write_synthetic(b, synthetic_course(1000), total_bytes=3_000_000)
+    assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+    r = run(a)
+    assert r.findings == []
+    c = r.package.counts()
+    assert c["resources"] == 1000 and c["pages"] == 300 and c["assignments"] == 100 and c["quizzes"] == 50
+    assert sum(f.size for f in r.package.files) == 3_000_000 - 3_000_000 % len(r.package.files)
+    r.package.close()
+
+
+@pytest.mark.parametrize("version,qti,kind", [("1.3", False, "common_cartridge"), ("1.1", True, "qti")])
+def test_synthetic_cc13_and_qti(tmp_path, version, qti, kind):
+    p = tmp_path / "x.imscc"
+    write_synthetic(p, synthetic_course(300), version=version, qti=qti)
+    r = run(p)
+    assert r.package.kind == kind
+    assert r.package.cc_version == (version if not qti else None)
+    assert [f for f in r.findings if f.severity.name == "ERROR"] == []
+    assert len(r.package.quizzes) == 15
+    r.package.close()
+
+
+def _rss_mb(path) -> int:
+    code = ("import resource, sys\nfrom cc_toolkit.check.engine import run\nr = run(sys.argv[1])\n"
+            "assert not r.findings, r.findings[:3]\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    p = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr
+    return int(p.stdout.strip())
+
+
+def test_memory_does_not_grow_with_file_sizes(tmp_path):
+    small, big = tmp_path / "small.imscc", tmp_path / "big.imscc"
+    course = synthetic_course(200)
+    write_synthetic(small, course, total_bytes=2_000_000)
+    write_synthetic(big, course, total_bytes=600_000_000)  # 300x the bytes, same documents
+    rss_small, rss_big = _rss_mb(small), _rss_mb(big)
+    assert rss_big - rss_small < 25, (rss_small, rss_big)
+
+
+def _batch_dir(tmp_path):
+    d = tmp_path / "exports"
+    d.mkdir()
+    for name in ("broken_course.imscc", "canvas_course.imscc", "canvas_quiz_export.zip", "course_files_export.zip"):
+        (d / name).write_bytes((SAMPLES / name).read_bytes())
+    (d / "sub").mkdir()
+    (d / "sub" / "junk.zip").write_bytes(b"not a zip")
+    return d
+
+
+def test_expand_folders_of_packages(tmp_path):
+    d = _batch_dir(tmp_path)
+    assert [p.rsplit("/", 1)[-1] for p in expand([str(d)])] == [
+        "broken_course.imscc", "canvas_course.imscc", "canvas_quiz_export.zip", "course_files_export.zip", "junk.zip"]
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    (unpacked / "imsmanifest.xml").write_text("<manifest/>")
+    (unpacked / "inner.zip").write_bytes(b"x")
+    assert expand([str(unpacked)]) == [str(unpacked)]  # a package folder stays one package
+
+
+def test_batch_jsonl_order_errors_and_exit_code(tmp_path):
+    d = _batch_dir(tmp_path)
+    p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", str(d), str(SAMPLES / "canvas_course.imscc"),
+                        "--format", "jsonl", "--jobs", "2"], capture_output=True, text=True, timeout=300)
+    lines = [json.loads(l) for l in p.stdout.splitlines()]
+    assert [l["package"]["path"].rsplit("/", 1)[-1] for l in lines] == [
+        "broken_course.imscc", "canvas_course.imscc", "canvas_quiz_export.zip", "course_files_export.zip", "junk.zip",
+        "canvas_course.imscc"]
+    assert lines[0]["summary"] == {"error": 13, "warning": 8, "info": 0}
+    assert "not a zip archive" in lines[4]["error"] and "summary" not in lines[4]
+    assert p.returncode == 2 and p.stderr == ""
+
+
+def test_jobs_do_not_change_output(tmp_path):
+    d = _batch_dir(tmp_path)
+    paths = expand([str(d)])
+    one = [(o.path, o.exit_code, o.output, o.error) for o in run_batch(paths, Config(), "json", jobs=1)]
+    two = [(o.path, o.exit_code, o.output, o.error) for o in run_batch(paths, Config(), "json", jobs=2)]
+    assert one == two and len(one) == 5
+
+
+def test_dask_local_cluster_gives_the_same_results(tmp_path):
+    pytest.importorskip("distributed")
+    d = _batch_dir(tmp_path)
+    paths = expand([str(d)])
+    local = [(o.path, o.exit_code, o.output, o.error) for o in run_batch(paths, Config(), "jsonl", jobs=1)]
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = [(o.path, o.exit_code, o.output, o.error)
+                for o in run_batch(paths, Config(), "jsonl", executor="dask", scheduler=cluster.scheduler_address)]
+    assert dask == local
