@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 
@@ -31,8 +32,9 @@ class Resource:
     line: int | None = None
     inline: bool = False  # descriptor inlined in <resource> (flat/thin cartridges)
 
-    @property
+    @cached_property
     def file_paths(self) -> list[str]:
+        """Package paths of the <file> elements (computed once; do not mutate)."""
         return [f.path for f in self.files]
 
     def to_dict(self) -> dict:
