@@ -240,7 +240,8 @@ class RespCondition:
         """Gives points: sets or adds a positive score on a real condition (not `other`)."""
         if self.score is None or self.score <= 0 or (self.action or "Set").lower() not in ("set", "add"):
             return False
-        return any(c.op != "other" and not c.negated for c in self.conditions)
+        return any(c.op != "other" and not c.negated and (c.value is not None or c.op == "unanswered")
+                   for c in self.conditions)
 
 
 @dataclass(frozen=True)

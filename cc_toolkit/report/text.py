@@ -35,6 +35,14 @@ def _tree(items, depth, out):
         _tree(it.children, depth + 1, out)
 
 
+def _points(p) -> str:
+    return "" if p is None else f", {p:g} points"
+
+
+def _types(counts: dict) -> list[str]:
+    return [f"      {n:3} {t}" for t, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
 @inspect_reporter("text")
 def inspect_text(pkg) -> str:
     m = pkg.manifest
@@ -63,11 +71,15 @@ def inspect_text(pkg) -> str:
     if pkg.quizzes:
         out.append("quizzes:")
         for q in pkg.quizzes:
-            out.append(f"  - {q.title} [{q.identifier}] {q.question_count if q.question_count is not None else '?'} questions")
+            out.append(f"  - {q.title} [{q.identifier}] {q.question_count if q.question_count is not None else '?'} questions"
+                       + (f" + {q.bank_picks} drawn from banks" if q.bank_picks else "") + _points(q.points_possible))
+            out.extend(_types(q.question_types))
     if pkg.question_banks:
         out.append("question banks:")
         for b in pkg.question_banks:
-            out.append(f"  - {b.title or b.identifier} [{b.identifier}] {b.question_count} questions")
+            out.append(f"  - {b.title or b.identifier} [{b.identifier}] {b.question_count} questions"
+                       + _points(b.points_possible))
+            out.extend(_types(b.question_types))
     if m and m.resources:
         out.append("resources:")
         for r in m.resources:

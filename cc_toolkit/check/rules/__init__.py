@@ -1,2 +1,3 @@
 """Rule families. Importing this package registers every rule."""
 from . import reader, zip, identifiers, references, orphans, links, canvas  # noqa: F401
+from . import quiz  # noqa: F401  (QTI quizzes and question banks)
