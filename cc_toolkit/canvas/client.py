@@ -171,6 +171,23 @@ def _api_message(resp: httpx.Response) -> str:
     return " ".join(str(data).split())[:200]
 
 
+class _Secret:
+    """Holds the token; its repr and str never show it (debuggers, tracebacks with locals, vars())."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str):
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+    __str__ = __repr__
+
+
 class CanvasClient:
     """Content Exports API client. Use as a context manager or call close()."""
 
@@ -187,7 +204,7 @@ class CanvasClient:
         if url.scheme == "http" and url.host not in ("localhost", "::1") and not url.host.startswith("127."):
             raise CanvasError(f"refusing to send the API token over plain http to {url.host}; use https://")
         self.base_url = url
-        self.__token = token.strip()
+        self.__token = _Secret(token.strip())
         self.max_retries = max_retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -217,7 +234,8 @@ class CanvasClient:
     # -- plumbing -------------------------------------------------------------------------------------
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self.__token, "<token>") if self.__token else text
+        token = self.__token.reveal()
+        return text.replace(token, "<token>") if token else text
 
     def _error(self, cls, message: str, status: int | None = None) -> CanvasError:
         return cls(self._scrub(message), status)
@@ -228,7 +246,7 @@ class CanvasClient:
     def _headers(self, url: httpx.URL, extra: dict | None = None) -> dict:
         h = dict(extra or {})
         if _origin(url) == _origin(self.base_url):  # never send the token to another host
-            h["Authorization"] = f"Bearer {self.__token}"
+            h["Authorization"] = f"Bearer {self.__token.reveal()}"
         return h
 
     def _pause(self, seconds: float) -> None:
