@@ -124,13 +124,30 @@ def _ours(el) -> bool:
     return ns is None or ("qti" in ns.lower() and not is_qti2_ns(ns))
 
 
+_OURS_NS: dict[str, bool] = {}
+
+
+def _our_local(tag) -> str | None:
+    """The local name of a QTI 1.2 element's tag, None for other elements (one pass over the tag string)."""
+    if not isinstance(tag, str):
+        return None
+    if tag[:1] != "{":
+        return tag
+    i = tag.find("}")
+    ns = tag[1:i]
+    ok = _OURS_NS.get(ns)
+    if ok is None:
+        ok = _OURS_NS[ns] = "qti" in ns.lower() and not is_qti2_ns(ns)
+    return tag[i + 1:] if ok else None
+
+
 def _kids(el, *names: str):
-    return [c for c in el if _ours(c) and localname(c) in names]
+    return [c for c in el if _our_local(c.tag) in names]
 
 
 def _kid(el, name: str):
     for c in el:
-        if _ours(c) and localname(c) == name:
+        if _our_local(c.tag) == name:
             return c
     return None
 
