@@ -373,3 +373,31 @@ def _handler(sim: CanvasSim, server: str):
             self.wfile.write(part)
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tests.canvas_sim [--drop wiki_pages:5] [--cut-at N] [--throttle ROUTE]`: run the simulator
+    on 127.0.0.1 until Ctrl-C, printing the two variables cc-toolkit needs."""
+    import argparse
+    import time
+
+    ap = argparse.ArgumentParser(prog="python -m tests.canvas_sim")
+    ap.add_argument("--drop", action="append", default=[], metavar="COLLECTION:ID")
+    ap.add_argument("--cut-at", type=int)
+    ap.add_argument("--throttle", action="append", default=[], metavar="ROUTE")
+    ap.add_argument("--seconds", type=float, default=600.0, help="stop after this long (default 600)")
+    a = ap.parse_args(argv)
+    sim = CanvasSim(cut_at=a.cut_at, drop={(c, int(i)) for c, i in (d.split(":") for d in a.drop)})
+    for route in a.throttle:
+        sim.throttle(route)
+    with sim:
+        print(f"export CANVAS_BASE_URL={sim.base_url} CANVAS_API_TOKEN={sim.token}", flush=True)
+        try:
+            time.sleep(a.seconds)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from email.utils import formatdate
 
 import httpx
@@ -114,6 +115,9 @@ def test_download_redirect_keeps_token_off_storage_even_on_same_host(sim, fake_t
     assert d.size == len(sim.package(e)) == (tmp_path / "f.zip").stat().st_size and d.requests == 1
     assert sim.hits("download")[0].headers["authorization"] == f"Bearer {TOKEN}"
     assert "authorization" not in sim.hits("storage")[0].headers
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "f.zip").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 def test_range_ignored_restarts_from_zero(sim, fake_time, tmp_path, monkeypatch):

@@ -489,6 +489,9 @@ class CanvasClient:
             if size != result.size:
                 raise self._error(DownloadError, f"downloaded {size} bytes, expected {result.size}")
             _check_zip(tmp)
+            mask = os.umask(0)  # mkstemp made it 0600: give it the mode a new file would have
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
             os.replace(tmp, dest)
             done = True
             result.path = dest

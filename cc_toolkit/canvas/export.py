@@ -240,7 +240,8 @@ def render_text(outcome: Outcome, audit_reporter=None, validate_summary: bool = 
     out.append(f"saved:    {d.path} ({d.size} bytes{resumed})")
     if outcome.validation is not None and validate_summary:
         s = outcome.validation.summary()
-        out.append(f"validate: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
+        hint = f" (details: cc-toolkit validate {d.path})" if any(s.values()) else ""
+        out.append(f"validate: {s['error']} errors, {s['warning']} warnings, {s['info']} info{hint}")
     if outcome.audit is not None and audit_reporter is not None:
         out.append(audit_reporter(outcome.audit))
     return "\n".join(out)
