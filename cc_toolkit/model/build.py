@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from lxml import etree
@@ -167,6 +168,46 @@ def _detect_without_manifest(source: PackageSource) -> None:
 
 
 # -- the builder -------------------------------------------------------------------------------
+
+@dataclass
+class MemberState:
+    facts: dict
+    findings: list
+    parsed: set
+    modules: list
+    course_settings: object
+    context: object
+    settings_objects: list
+
+
+def members_to_read(pkg: Package) -> list[str]:
+    """The members the builder reads after the manifest (XML and HTML), in archive order."""
+    out = []
+    for e in pkg.source.entries:
+        if e.is_dir or e.name == MANIFEST or not e.readable or is_os_metadata(e.name):
+            continue
+        low = e.name.lower()
+        if (pkg.kind != "files_zip" and low.endswith(XML_EXTENSIONS)) or low.endswith(HTML_EXTENSIONS):
+            out.append(e.name)
+    return out
+
+
+def read_members(path, limits: Limits, header: dict, names: list[str], on_xml=None, on_html=None,
+                 on_package=None) -> MemberState:
+    """Read some members of a package in a worker process; `header` carries what the main process
+    learned from the manifest (kind, version, flavour, the manifest model)."""
+    source = open_source(path, limits)
+    try:
+        pkg = Package(path=str(path), source=source, **header)
+        if on_package:
+            on_package(pkg)
+        b = _Builder(pkg, on_xml, on_html)
+        for name in names:
+            b.member(name)
+        return b.state()
+    finally:
+        source.close()
+
 
 class _Builder:
     def __init__(self, pkg: Package, on_xml: XmlHook | None, on_html: HtmlHook | None):
@@ -357,6 +398,31 @@ class _Builder:
         if self.on_html:
             self.on_html(name, text)
 
+    def member(self, name: str) -> None:
+        """Read one member (XML or HTML) and hand it to the hooks."""
+        low = name.lower()
+        if self.pkg.kind != "files_zip" and low.endswith(XML_EXTENSIONS):
+            self.xml_member(name)
+        elif low.endswith(HTML_EXTENSIONS):
+            self.html_member(name)
+
+    def state(self) -> "MemberState":
+        """What reading members added to the package, as plain data (returned by worker processes)."""
+        p = self.pkg
+        return MemberState(self.facts, p.findings, p.parsed, p.modules, p.course_settings, p.context,
+                           p.settings_objects)
+
+    def merge(self, st: "MemberState") -> None:
+        """Add a worker's state; merged in member order, so the result equals reading sequentially."""
+        p = self.pkg
+        self.facts.update(st.facts)
+        p.findings.extend(st.findings)
+        p.parsed |= st.parsed
+        p.modules = st.modules or p.modules
+        p.course_settings = st.course_settings or p.course_settings
+        p.context = st.context or p.context
+        p.settings_objects.extend(st.settings_objects)
+
     # assembling Canvas objects
     def assemble(self) -> None:
         pkg, m = self.pkg, self.pkg.manifest
@@ -463,20 +529,21 @@ class _Builder:
 
 
 def load(path, limits: Limits = DEFAULT_LIMITS, on_xml: XmlHook | None = None,
-         on_html: HtmlHook | None = None, on_package: Callable[[Package], None] | None = None) -> Package:
+         on_html: HtmlHook | None = None, on_package: Callable[[Package], None] | None = None,
+         runner: Callable | None = None) -> Package:
     """Open and model a package. Raises PackageError only when the input cannot be read at all.
 
     `on_package(pkg)` is called once the kind, version and manifest are known, before the other
     members are read, so document hooks can consult them (e.g. the CC version for schema choice)."""
     source = open_source(path, limits)
     try:
-        return _load(source, str(path), on_xml, on_html, on_package)
+        return _load(source, str(path), on_xml, on_html, on_package, runner)
     except BaseException:
         source.close()
         raise
 
 
-def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None) -> Package:
+def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None, runner=None) -> Package:
     pkg = Package(path=path, source=source, kind="files_zip")
     pkg.findings.extend(source.issues)
     b = _Builder(pkg, on_xml, on_html)
@@ -503,13 +570,11 @@ def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None) ->
         on_package(pkg)
     if on_xml and doc is not None:
         on_xml(doc)
-    for e in source.entries:
-        if e.is_dir or e.name == MANIFEST or not e.readable or is_os_metadata(e.name):
-            continue
-        low = e.name.lower()
-        if pkg.kind != "files_zip" and low.endswith(XML_EXTENSIONS):
-            b.xml_member(e.name)
-        elif low.endswith(HTML_EXTENSIONS):
-            b.html_member(e.name)
+    names = members_to_read(pkg)
+    if runner is not None:  # e.g. the engine's worker processes; it merges their states into `b`
+        runner(pkg, b, names)
+    else:
+        for name in names:
+            b.member(name)
     b.assemble()
     return pkg
