@@ -1,6 +1,7 @@
 """The command line: a thin layer that parses options, runs the pipeline and picks a reporter."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 
@@ -114,8 +115,15 @@ def _config_options(fn):
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
               help="Where batch work runs: local processes, or a Dask cluster (pip install 'cc_toolkit[dask]').")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
+@click.option("--profile", type=click.Choice(["auto", "cc", "canvas"]), default="auto", show_default=True,
+              help="cc: strict IMS conformance; canvas: will Canvas import it as intended (deviations Canvas "
+                   "writes become warnings); auto: canvas for Canvas exports, else cc.")
+@click.option("--schemas", "schemas_dir", type=click.Path(exists=True, file_okay=False, path_type=str),
+              help="Validate with an official schema set laid out by URL (see `cc-toolkit schemas install`) "
+                   "instead of the project's own XSDs.")
 @_limits_options
-def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseline, jobs, executor, scheduler, **kw):
+def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseline, jobs, executor, scheduler,
+             profile, schemas_dir, **kw):
     """Check packages and list every problem with a code, a file and a line.
 
     Several packages, or a folder of .imscc/.zip files, make a batch: each is validated in its own
@@ -126,6 +134,7 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
         config = build_config(fail_on, ignore, config_file, baseline, _limits(kw))
     except PackageError as exc:
         _fail(str(exc))
+    config = dataclasses.replace(config, profile=profile, schemas_dir=schemas_dir)
     paths = expand(list(packages))
     if len(paths) != 1 or executor == "dask":
         if write_baseline:
@@ -430,6 +439,53 @@ def exports_download(context, context_id, base_url, token_file, export_id, outpu
     finally:
         outcome.close()
     sys.exit(EXIT_CLEAN if outcome.ok else EXIT_FINDINGS)
+
+
+@cli.group("schemas")
+def schemas_group():
+    """The XSDs validation uses: the project's own set, or an official set (--schemas DIR)."""
+
+
+@schemas_group.command("list")
+@click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, path_type=str),
+              help="Also show which file of this official set serves each namespace [default: the user cache].")
+def schemas_list(schemas_dir):
+    """Which file serves which namespace, and where the official one is published."""
+    from pathlib import Path
+
+    from . import schemas as S
+    from .schemas import official
+
+    root = Path(schemas_dir) if schemas_dir else official.default_dir()
+    for e in S.CATALOG:
+        click.echo(f"{e.key}\n    ours:     schemas/{e.file}  ({e.title})")
+        if e.official:
+            where = S.official_path(e.official[1], root)
+            click.echo(f"    official: {e.official[1]}  [{'installed' if where.is_file() else 'not installed'}: {where}]")
+        else:
+            click.echo("    official: none (the project's schema is the reference)")
+
+
+@schemas_group.command("install")
+@click.option("--from", "base_url", metavar="BASE_URL",
+              help="Download from BASE_URL/<host>/<path> instead of each file's published URL.")
+@click.option("--dir", "dest", type=click.Path(file_okay=False, path_type=str),
+              help="Where to install [default: the user cache].")
+def schemas_install(base_url, dest):
+    """Download the official 1EdTech schema set and verify each file against its pinned SHA-256."""
+    from pathlib import Path
+
+    from .schemas import official
+
+    target = Path(dest) if dest else official.default_dir()
+    results = official.install(target, base_url)
+    bad = [r for r in results if r.status in ("failed", "mismatch")]
+    for r in results:
+        if r.status in ("failed", "mismatch"):
+            click.echo(f"{r.status}: {r.path}: {r.detail}", err=True)
+    ok = len(results) - len(bad)
+    click.echo(f"{ok} of {len(results)} files verified in {target}; validate with --schemas {target}")
+    sys.exit(EXIT_ERROR if bad else EXIT_CLEAN)
 
 
 @cli.command("rules")

@@ -14,6 +14,10 @@ SAMPLES = ROOT / "sample_packages"
 CC11 = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 
 
+# an empty LOM on the schemaversion line keeps the fixture valid against the CC profile (XSD001) without moving lines
+_LOM = {CC11: '<lom xmlns="http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"/>'}
+
+
 def manifest(resources: str = "", items: str = "", ns: str = CC11, schema: str = "IMS Common Cartridge",
              version: str = "1.1.0", after: str = "") -> bytes:
     """A small manifest; line 1 is the XML declaration, resources start at line 12."""
@@ -22,7 +26,7 @@ def manifest(resources: str = "", items: str = "", ns: str = CC11, schema: str =
         f'<manifest identifier="M1" xmlns="{ns}">\n'
         "<metadata>\n"
         f"<schema>{schema}</schema>\n"
-        f"<schemaversion>{version}</schemaversion>\n"
+        f"<schemaversion>{version}</schemaversion>{_LOM.get(ns, '')}\n"
         "</metadata>\n"
         "<organizations>\n"
         f'<organization identifier="O1" structure="rooted-hierarchy"><item identifier="root">{items}</item></organization>\n'

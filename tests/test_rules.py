@@ -247,6 +247,9 @@ def test_pkg005_bare_manifest(tmp_path):
 
 def test_every_rule_has_cases():
     tested = set(CASES) | set(QUIZ_TESTED) | {"ZIP009", "ZIP010", "ZIP011", "ZIP012", "ZIP016", "PKG002", "PKG003", "PKG005"}
+    from .test_schemas import TESTED_HERE as SCHEMA_TESTED  # XSD and CCP rules, cases in tests/test_schemas.py
+
+    tested |= SCHEMA_TESTED
     registered = {r.code for r in all_rules()}
     assert registered - tested == set()
     for r in all_rules():

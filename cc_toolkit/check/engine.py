@@ -21,6 +21,8 @@ class Config:
     limits: Limits = DEFAULT_LIMITS
     per_path_ignores: dict[str, frozenset[str]] = field(default_factory=dict)  # glob -> codes or families
     baseline: dict[tuple, int] | None = None  # fingerprint -> count of accepted findings
+    profile: str = "auto"  # cc | canvas | auto (canvas for Canvas exports); see check/rules/profile.py
+    schemas_dir: str | None = None  # official schema set laid out by URL; None: the project's own XSDs
 
     def enabled(self, code: str) -> bool:
         return not _matches(code, self.ignore)
@@ -138,7 +140,10 @@ def run(path, config: Config | None = None) -> Result:
     pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package)
     for r in by_scope["package"]:
         call(r, pkg)
-    findings, suppressed = apply_baseline(finalize(pkg.findings + raw, config), config.baseline)
+    from .rules.profile import adjust_for_profile  # the profile's severity adjustments (ID002 under canvas)
+
+    findings = adjust_for_profile(finalize(pkg.findings + raw, config), pkg, config)
+    findings, suppressed = apply_baseline(findings, config.baseline)
     return Result(pkg, findings, ctx.links, config, suppressed)
 
 
