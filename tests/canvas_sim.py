@@ -82,6 +82,7 @@ class CanvasSim:
     cut_times: int = 1  # ... this many times
     corrupt: bool = False  # storage flips a byte in the middle of the package
     drop: set = field(default_factory=set)  # {(collection, id)} left out of every package
+    external_tool_shows: int = 0  # after progress completes, the export stays waiting_for_external_tool this many shows
 
     def __post_init__(self):
         self.course = sample_course()
@@ -275,7 +276,13 @@ def _handler(sim: CanvasSim, server: str):
             e = sim.exports.get(int(parts[5])) if parts[5].isdigit() else None
             if e is None or e.context != (parts[2], parts[3]):
                 return self._unknown(parts, body)
-            self._send(200, sim.export_json(e))
+            data = sim.export_json(e)
+            with sim.lock:
+                if data["workflow_state"] == "exported" and sim.external_tool_shows > 0:
+                    sim.external_tool_shows -= 1
+                    data["workflow_state"] = "waiting_for_external_tool"
+                    data.pop("attachment", None)
+            self._send(200, data)
 
         def _list(self, parts, body):
             items = sorted((e for e in sim.exports.values() if e.context == (parts[2], parts[3])),

@@ -105,6 +105,18 @@ def test_wait_records_every_state(sim, fake_time):
     assert sim.exports[e2["id"]].polls == 4 and fake_time.sleeps[-3:] == [0.5, 1.0, 0.5]
 
 
+def test_waiting_for_external_tool_is_followed_on_the_export(sim, fake_time):
+    sim.external_tool_shows = 2
+    c = make(sim, fake_time)
+    e = c.create_export("course", 42, "common_cartridge")
+    seen: list[Poll] = []
+    done = c.wait_for_export("course", 42, e, timeout=60, on_poll=seen.append)
+    assert done["workflow_state"] == "exported" and done["attachment"]["url"]
+    assert [p.state for p in seen] == ["queued", "running", "running", "completed", "waiting_for_external_tool",
+                                       "exported"]
+    assert (len(sim.hits("progress")), len(sim.hits("show"))) == (4, 3)
+
+
 def test_download_redirect_keeps_token_off_storage_even_on_same_host(sim, fake_time, tmp_path):
     sim.storage_host = "127.0.0.1"  # only the port differs: still another origin
     sim.stop()

@@ -409,7 +409,9 @@ class CanvasClient:
                                       + (f": {last.message}" if last.message else ""))
                 if state == "completed":
                     export = self.get_export(context, context_id, eid)
-                    return self._finished(export, context, context_id)
+                    if export.get("workflow_state") in ("exported", "failed"):
+                        return self._finished(export, context, context_id)
+                    progress_url = None  # e.g. waiting_for_external_tool (New Quizzes): follow the export itself
             else:
                 export = self.get_export(context, context_id, eid)
                 state = str(export.get("workflow_state") or "")
