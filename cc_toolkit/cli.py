@@ -111,7 +111,7 @@ def _config_options(fn):
 @click.option("--format", "fmt", type=click.Choice(sorted(VALIDATE)), default="text", show_default=True)
 @_config_options
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Packages validated at once in a batch [default: all cores].")
+              help="Worker processes: packages at once in a batch, or documents of one big package [default: all cores].")
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
               help="Where batch work runs: local processes, or a Dask cluster (pip install 'cc_toolkit[dask]').")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
@@ -141,6 +141,7 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
             raise click.UsageError("--write-baseline takes one package")
         sys.exit(_validate_batch(paths, config, fmt, jobs, executor, scheduler))
     package = paths[0]
+    config.jobs = jobs  # one package: its documents are read by --jobs worker processes (default: all cores)
     try:
         result = run(package, config)
     except PackageError as exc:

@@ -113,3 +113,29 @@ def test_dask_local_cluster_gives_the_same_results(tmp_path):
         dask = [(o.path, o.exit_code, o.output, o.error)
                 for o in run_batch(paths, Config(), "jsonl", executor="dask", scheduler=cluster.scheduler_address)]
     assert dask == local
+
+
+@pytest.mark.parametrize("rel", ["decagondev+web-s10/web-s10.imscc", "openedx+cc2olx/canvas_large_1.3.imscc",
+                                 "commonsyllabi+commoncartridge/modern_chem.imscc"])
+def test_parallel_documents_give_identical_results(rel, monkeypatch):
+    """--jobs 2 reads the documents of one package in worker processes; findings, links and the model
+    must be the same, in the same order, as with --jobs 1."""
+    from cc_toolkit.check import engine
+    from cc_toolkit.report.inspect_data import inspect_data
+
+    from .conftest import CORPUS, corpus_required
+
+    corpus_required()
+    monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)  # parallel even for a corpus-sized package
+    one = run(CORPUS / rel, Config(jobs=1))
+    two = run(CORPUS / rel, Config(jobs=2))
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    assert [(d.file, d.links) for d in one.links] == [(d.file, d.links) for d in two.links]
+    assert json_dump(inspect_data(one.package)) == json_dump(inspect_data(two.package))
+    assert len(one.findings) > 0
+    one.package.close()
+    two.package.close()
+
+
+def json_dump(d) -> str:
+    return json.dumps(d, sort_keys=True, default=str)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..finding import Finding, Severity
@@ -20,6 +22,7 @@ class Config:
     severity: dict[str, Severity] = field(default_factory=dict)  # per-code overrides
     limits: Limits = DEFAULT_LIMITS
     per_path_ignores: dict[str, frozenset[str]] = field(default_factory=dict)  # glob -> codes or families
+    jobs: int | None = 1  # worker processes for the documents of one package (None: all cores)
     baseline: dict[tuple, int] | None = None  # fingerprint -> count of accepted findings
     profile: str = "auto"  # cc | canvas | auto (canvas for Canvas exports); see check/rules/profile.py
     schemas_dir: str | None = None  # official schema set laid out by URL; None: the project's own XSDs
@@ -107,44 +110,91 @@ def _collect_rich_links(doc: XmlDoc, ctx: Context) -> None:
         ctx.links.append(DocLinks(doc.name, links))
 
 
-def run(path, config: Config | None = None) -> Result:
-    """Validate one package. Raises PackageError only when it cannot be read at all."""
-    config = config or Config()
-    rules = [r for r in all_rules() if config.enabled(r.code)]
-    by_scope: dict[str, list[Rule]] = {s: [r for r in rules if r.scope == s] for s in ("xml", "html", "package")}
-    ctx = Context(config)
-    raw: list[Finding] = []
+def _call(r: Rule, ctx: Context, raw: list[Finding], *args) -> None:
+    try:
+        raw.extend(r.check(*args, ctx) or ())
+    except Exception as exc:  # a crashing rule is a finding about the rule, never a traceback
+        where = args[0].name if isinstance(args[0], XmlDoc) else (args[0] if isinstance(args[0], str) else None)
+        raw.append(Finding("PKG002", f"rule {r.code} ({r.name}) failed: {type(exc).__name__}: {exc}", where))
 
-    def call(r: Rule, *args) -> None:
-        try:
-            raw.extend(r.check(*args, ctx) or ())
-        except Exception as exc:  # a crashing rule is a finding about the rule, never a traceback
-            where = args[0].name if isinstance(args[0], XmlDoc) else (args[0] if isinstance(args[0], str) else None)
-            raw.append(Finding("PKG002", f"rule {r.code} ({r.name}) failed: {type(exc).__name__}: {exc}", where))
+
+def _document_hooks(rules: list[Rule], ctx: Context, raw: list[Finding]):
+    """The per-document hooks: every xml/html rule on the one parse of each document, and link collection."""
+    xml_rules = [r for r in rules if r.scope == "xml"]
+    html_rules = [r for r in rules if r.scope == "html"]
 
     def on_xml(doc: XmlDoc) -> None:
         if doc.root is None:
             return
-        for r in by_scope["xml"]:
-            call(r, doc)
+        for r in xml_rules:
+            _call(r, ctx, raw, doc)
         _collect_rich_links(doc, ctx)
 
     def on_html(name: str, text: str) -> None:
-        for r in by_scope["html"]:
-            call(r, name, text)
+        for r in html_rules:
+            _call(r, ctx, raw, name, text)
         ctx.links.append(DocLinks(name, extract_links(text)))
+
+    return on_xml, on_html
+
+
+def run(path, config: Config | None = None) -> Result:
+    """Validate one package. Raises PackageError only when it cannot be read at all."""
+    config = config or Config()
+    rules = [r for r in all_rules() if config.enabled(r.code)]
+    ctx = Context(config)
+    raw: list[Finding] = []
+    on_xml, on_html = _document_hooks(rules, ctx, raw)
 
     def on_package(pkg: Package) -> None:
         ctx.package = pkg  # document rules may consult kind, version and manifest
 
-    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package)
-    for r in by_scope["package"]:
-        call(r, pkg)
+    def parallel(pkg: Package, builder, names: list[str]) -> None:
+        """Read members in worker processes, in contiguous chunks merged back in order."""
+        jobs = config.jobs or os.cpu_count() or 1
+        if jobs <= 1 or len(names) < PARALLEL_MIN_MEMBERS:
+            for name in names:
+                builder.member(name)
+            return
+        header = {"kind": pkg.kind, "cc_version": pkg.cc_version, "thin": pkg.thin, "canvas": pkg.canvas,
+                  "manifest": pkg.manifest}
+        size = -(-len(names) // (jobs * 4))
+        chunks = [names[i:i + size] for i in range(0, len(names), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for state, chunk_raw, chunk_links in pool.map(_read_chunk, [(path, config, header, c) for c in chunks]):
+                builder.merge(state)
+                raw.extend(chunk_raw)
+                ctx.links.extend(chunk_links)
+
+    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package, runner=parallel)
+    for r in rules:
+        if r.scope == "package":
+            _call(r, ctx, raw, pkg)
     from .rules.profile import adjust_for_profile  # the profile's severity adjustments (ID002 under canvas)
 
     findings = adjust_for_profile(finalize(pkg.findings + raw, config), pkg, config)
     findings, suppressed = apply_baseline(findings, config.baseline)
     return Result(pkg, findings, ctx.links, config, suppressed)
+
+
+PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more than it saves
+
+
+def _read_chunk(args):
+    """Worker process: read some members with the same document rules as the main process."""
+    path, config, header, names = args
+    from ..model.build import read_members
+
+    rules = [r for r in all_rules() if config.enabled(r.code)]
+    ctx = Context(config)
+    raw: list[Finding] = []
+    on_xml, on_html = _document_hooks(rules, ctx, raw)
+
+    def on_package(pkg):
+        ctx.package = pkg
+
+    state = read_members(path, config.limits, header, names, on_xml, on_html, on_package)
+    return state, raw, ctx.links
 
 
 def apply_baseline(findings: list[Finding], baseline: dict[tuple, int] | None) -> tuple[list[Finding], int]:
