@@ -158,10 +158,10 @@ def run(path, config: Config | None = None) -> Result:
             return
         header = {"kind": pkg.kind, "cc_version": pkg.cc_version, "thin": pkg.thin, "canvas": pkg.canvas,
                   "manifest": pkg.manifest}
-        size = -(-len(names) // (jobs * 4))
+        size = -(-len(names) // (jobs * 8))  # many small chunks: workers take the next one when done
         chunks = [names[i:i + size] for i in range(0, len(names), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for state, chunk_raw, chunk_links in pool.map(_read_chunk, [(path, config, header, c) for c in chunks]):
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(path, config, header)) as pool:
+            for state, chunk_raw, chunk_links in pool.map(_read_chunk, chunks):
                 builder.merge(state)
                 raw.extend(chunk_raw)
                 ctx.links.extend(chunk_links)
@@ -180,9 +180,17 @@ def run(path, config: Config | None = None) -> Result:
 PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more than it saves
 
 
-def _read_chunk(args):
+_WORKER: dict = {}
+
+
+def _init_worker(path, config, header) -> None:
+    """Once per worker process: what every chunk needs (the manifest model is sent once, not per chunk)."""
+    _WORKER.update(path=path, config=config, header=header)
+
+
+def _read_chunk(names):
     """Worker process: read some members with the same document rules as the main process."""
-    path, config, header, names = args
+    path, config, header = _WORKER["path"], _WORKER["config"], _WORKER["header"]
     from ..model.build import read_members
 
     rules = [r for r in all_rules() if config.enabled(r.code)]

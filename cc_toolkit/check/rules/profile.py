@@ -248,6 +248,16 @@ def learning_application_folder(pkg, ctx):
     if not _cc(pkg) or pkg.cc_version not in ("1.0", "1.1"):
         return
     names = [e.name for e in pkg.source.entries if not e.is_dir] if pkg.source.kind != "manifest" else None
+    # computed once (not per resource): entries under each folder, and which resources list each path
+    under: dict[str, list[str]] = {}
+    for n in names or ():
+        parts = n.split("/")
+        for i in range(1, len(parts)):
+            under.setdefault("/".join(parts[:i]), []).append(n)
+    claimed_by: dict[str, set[int]] = {}
+    for other in pkg.manifest.resources:
+        for p in other.file_paths:
+            claimed_by.setdefault(p, set()).add(id(other))
     for r in pkg.manifest.resources:
         if family(r.type) != "lar" or not r.files:
             continue
@@ -264,10 +274,9 @@ def learning_application_folder(pkg, ctx):
                           f"folder {folder + '/'!r}", M, r.line, r.identifier)
         if names is not None:
             listed = set(r.file_paths)
-            claimed = {p for other in pkg.manifest.resources if other is not r for p in other.file_paths}
-            missing = [n for n in names if n.startswith(folder + "/") and n not in listed and not is_os_metadata(n)]
+            missing = [n for n in under.get(folder, ()) if n not in listed and not is_os_metadata(n)]
             if canvas:  # Canvas's quiz layout: the QTI file of the folder belongs to the assessment resource
-                missing = [n for n in missing if n not in claimed]
+                missing = [n for n in missing if not (claimed_by.get(n, set()) - {id(r)})]
             if missing:
                 more = f" (and {len(missing) - 3} more)" if len(missing) > 3 else ""
                 yield _emit(ctx, "CCP008", f"learning application resource {r.identifier!r} does not list "
