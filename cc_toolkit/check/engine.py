@@ -184,16 +184,19 @@ _WORKER: dict = {}
 
 
 def _init_worker(path, config, header) -> None:
-    """Once per worker process: what every chunk needs (the manifest model is sent once, not per chunk)."""
-    _WORKER.update(path=path, config=config, header=header)
+    """Once per worker process: what every chunk needs (the manifest model is sent once, not per chunk,
+    and the archive's directory is read once)."""
+    from ..read.source import open_source
+
+    _WORKER.update(path=path, config=config, header=header, source=open_source(path, config.limits),
+                   rules=[r for r in all_rules() if config.enabled(r.code)])
 
 
 def _read_chunk(names):
     """Worker process: read some members with the same document rules as the main process."""
-    path, config, header = _WORKER["path"], _WORKER["config"], _WORKER["header"]
+    path, config, header, rules = _WORKER["path"], _WORKER["config"], _WORKER["header"], _WORKER["rules"]
     from ..model.build import read_members
 
-    rules = [r for r in all_rules() if config.enabled(r.code)]
     ctx = Context(config)
     raw: list[Finding] = []
     on_xml, on_html = _document_hooks(rules, ctx, raw)
@@ -201,7 +204,7 @@ def _read_chunk(names):
     def on_package(pkg):
         ctx.package = pkg
 
-    state = read_members(path, config.limits, header, names, on_xml, on_html, on_package)
+    state = read_members(_WORKER["source"], path, header, names, on_xml, on_html, on_package)
     return state, raw, ctx.links
 
 

@@ -192,21 +192,17 @@ def members_to_read(pkg: Package) -> list[str]:
     return out
 
 
-def read_members(path, limits: Limits, header: dict, names: list[str], on_xml=None, on_html=None,
+def read_members(source: PackageSource, path, header: dict, names: list[str], on_xml=None, on_html=None,
                  on_package=None) -> MemberState:
-    """Read some members of a package in a worker process; `header` carries what the main process
+    """Read some members of an open package in a worker process; `header` carries what the main process
     learned from the manifest (kind, version, flavour, the manifest model)."""
-    source = open_source(path, limits)
-    try:
-        pkg = Package(path=str(path), source=source, **header)
-        if on_package:
-            on_package(pkg)
-        b = _Builder(pkg, on_xml, on_html)
-        for name in names:
-            b.member(name)
-        return b.state()
-    finally:
-        source.close()
+    pkg = Package(path=str(path), source=source, **header)
+    if on_package:
+        on_package(pkg)
+    b = _Builder(pkg, on_xml, on_html)
+    for name in names:
+        b.member(name)
+    return b.state()
 
 
 class _Builder:

@@ -446,7 +446,9 @@ def parse_qti(root, file: str) -> QtiDocument:
     """The model of one QTI 1.2 document (root `questestinterop`, or a bare `item`)."""
     qti2: list[tuple[str, int | None]] = []
     for el in root.iter():
-        if isinstance(el.tag, str) and (localname(el) in QTI2_NAMES or is_qti2_ns(_ns(el))):
+        tag = el.tag  # string tests on the tag: this loop visits every element of the document
+        if isinstance(tag, str) and (tag[tag.rfind("}") + 1:] in QTI2_NAMES or "imsqti_v2" in tag
+                                     or "imsqtiasi_v3" in tag):
             qti2.append((localname(el), el.sourceline))
             if len(qti2) >= 10:
                 break
