@@ -20,17 +20,62 @@ PACKAGE_SUFFIXES = (".imscc", ".zip")
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Folders that are not themselves packages (no imsmanifest.xml) stand for the packages inside."""
+    """Folders that are not themselves packages (no imsmanifest.xml) stand for the packages inside.
+    The walk does not follow links, skips what it cannot read, and takes regular files only."""
     out: list[str] = []
     for p in paths:
         path = Path(p)
         if path.is_dir() and not (path / "imsmanifest.xml").exists():
-            inside = sorted(str(q) for q in path.rglob("*") if q.is_file() and q.suffix.lower() in PACKAGE_SUFFIXES)
+            inside = []
+            for dirpath, dirnames, filenames in os.walk(path, onerror=lambda e: None, followlinks=False):
+                dirnames.sort()
+                for f in sorted(filenames):
+                    full = os.path.join(dirpath, f)
+                    if f.lower().endswith(PACKAGE_SUFFIXES) and os.path.isfile(full) and not os.path.islink(full):
+                        inside.append(full)
             if inside:
-                out.extend(inside)
+                out.extend(sorted(inside))
                 continue
         out.append(p)
     return out
+
+
+def combine(fmt: str, outcomes: list["Outcome"]) -> str:
+    """One valid document for a batch in a format that cannot be concatenated."""
+    import json
+
+    if fmt == "json":
+        items = [json.loads(o.output) if o.error is None else {"package": {"path": o.path}, "error": o.error}
+                 for o in outcomes]
+        return json.dumps(items, indent=2, ensure_ascii=False)
+    if fmt == "sarif":
+        runs = []
+        for o in outcomes:
+            if o.error is None:
+                runs.extend(json.loads(o.output)["runs"])
+            else:
+                runs.append({"tool": {"driver": {"name": "cc-toolkit"}},
+                             "artifacts": [{"location": {"uri": o.path}}],
+                             "invocations": [{"executionSuccessful": False, "toolExecutionNotifications": [
+                                 {"level": "error", "message": {"text": o.error}}]}], "results": []})
+        return json.dumps({"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+                           "runs": runs}, indent=2, ensure_ascii=False)
+    if fmt == "junit":
+        from xml.sax.saxutils import quoteattr
+
+        from .report import safe
+
+        suites = []
+        for o in outcomes:
+            if o.error is None:
+                body = o.output.split("<testsuites>\n", 1)[1].rsplit("</testsuites>", 1)[0]
+                suites.append(body)
+            else:
+                suites.append(f"  <testsuite name={quoteattr(safe(o.path))} tests=\"1\" failures=\"0\" errors=\"1\">\n"
+                              f"    <testcase classname=\"cc-toolkit\" name=\"read package\">"
+                              f"<error message={quoteattr(safe(o.error))}/></testcase>\n  </testsuite>\n")
+        return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' + "".join(suites) + "</testsuites>"
+    raise ValueError(fmt)
 
 
 @dataclass

@@ -73,7 +73,8 @@ def _check_codes(codes, hint: str) -> None:
             raise click.BadParameter(f"unknown rule code or family {code!r} (see `cc-toolkit rules`)", param_hint=hint)
 
 
-def build_config(fail_on: str | None, ignore, config_file: str | None, baseline: str | None, limits: Limits) -> Config:
+def build_config(fail_on: str | None, ignore, config_file: str | None, baseline: str | None, limits: Limits,
+                 use_file_baseline: bool = True) -> Config:
     """Configuration file (given, or discovered in the current folder) overlaid by command-line options."""
     from .config import discover, load_config, read_baseline
     from pathlib import Path
@@ -81,7 +82,11 @@ def build_config(fail_on: str | None, ignore, config_file: str | None, baseline:
     _check_codes(ignore, "--ignore")
     rules = all_rules()
     fc = load_config(Path(config_file) if config_file else discover(), {r.code for r in rules}, {r.family for r in rules})
-    base = Path(baseline) if baseline else fc.baseline
+    base = Path(baseline) if baseline else (fc.baseline if use_file_baseline else None)
+    if base is not None and not baseline and not base.exists():
+        click.echo(f"cc-toolkit: note: baseline {base} (from {fc.path}) does not exist yet; "
+                   "create it with --write-baseline", err=True)
+        base = None
     return Config(
         fail_on=Severity.parse(fail_on) if fail_on else (fc.fail_on or Severity.ERROR),
         ignore=frozenset(ignore) | frozenset(fc.ignore),
@@ -131,7 +136,9 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
     from .batch import expand
 
     try:
-        config = build_config(fail_on, ignore, config_file, baseline, _limits(kw))
+        # writing a baseline records every current finding: no baseline filters this run
+        config = build_config(fail_on, ignore, config_file, None if write_baseline else baseline, _limits(kw),
+                              use_file_baseline=not write_baseline)
     except PackageError as exc:
         _fail(str(exc))
     config = dataclasses.replace(config, profile=profile, schemas_dir=schemas_dir)
@@ -150,7 +157,10 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
         if write_baseline:
             from .config import write_baseline as write
 
-            n = write(write_baseline, result.findings)
+            try:
+                n = write(write_baseline, result.findings)
+            except OSError as exc:
+                _fail(f"cannot write the baseline {write_baseline}: {exc.strerror or exc}")
             click.echo(f"wrote {n} findings to {write_baseline}", err=True)
         click.echo(VALIDATE[fmt](result))
     finally:
@@ -159,16 +169,21 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
 
 
 def _validate_batch(paths, config, fmt, jobs, executor, scheduler) -> int:
-    from .batch import Progress, run_batch
+    """Validate many packages; text and jsonl stream one report per package, json/junit/sarif are
+    combined into one document (a JSON list, one <testsuites>, one SARIF log with a run per package)."""
+    from .batch import Progress, combine, run_batch
 
     worst = EXIT_CLEAN
     progress = Progress(len(paths), enabled=fmt == "text")
+    collected = []
     try:
         for outcome in run_batch(paths, config, fmt, jobs, executor, scheduler):
             progress.step(outcome.path)
             worst = max(worst, outcome.exit_code)
-            if outcome.error is not None:
-                if fmt in ("json", "jsonl"):
+            if fmt in ("json", "junit", "sarif"):
+                collected.append(outcome)
+            elif outcome.error is not None:
+                if fmt == "jsonl":
                     import json
 
                     click.echo(json.dumps({"package": {"path": outcome.path}, "error": outcome.error},
@@ -181,6 +196,8 @@ def _validate_batch(paths, config, fmt, jobs, executor, scheduler) -> int:
         _fail(str(exc))
     finally:
         progress.close()
+    if collected:
+        click.echo(combine(fmt, collected))
     return worst
 
 
@@ -523,7 +540,17 @@ def explain(code):
 
 def main() -> None:
     try:
-        cli(standalone_mode=True)
+        code = cli.main(standalone_mode=False)
+    except click.UsageError as exc:  # one line, exit 2 (click's default is four lines)
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else " (see `cc-toolkit --help`)"
+        click.echo(f"cc-toolkit: error: {exc.format_message()}{where}", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        click.echo(f"cc-toolkit: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code if exc.exit_code != 1 else EXIT_ERROR)
+    except click.Abort:
+        click.echo("cc-toolkit: interrupted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         click.echo("cc-toolkit: interrupted", err=True)
         sys.exit(130)
@@ -537,3 +564,4 @@ def main() -> None:
         click.echo(f"cc-toolkit: internal error: {type(exc).__name__}: {exc} "
                    "(please report it; set CC_TOOLKIT_DEBUG=1 for details)", err=True)
         sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_CLEAN)

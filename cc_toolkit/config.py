@@ -123,11 +123,15 @@ def write_baseline(path: Path, findings: list[Finding]) -> int:
 def read_baseline(path: Path) -> dict[tuple, int]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = data["findings"]
+        entries = data["findings"] if isinstance(data, dict) else None
+        if entries is None:
+            raise KeyError("findings")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"baseline {path}: cannot be read ({exc})") from None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(f"baseline {path}: 'findings' must be a list of objects (write it with --write-baseline)")
     out: dict[tuple, int] = {}
     for e in entries:
-        fp = (e.get("code", ""), e.get("file", ""), e.get("identifier", ""), e.get("message", ""))
+        fp = tuple(str(e.get(k) or "") for k in ("code", "file", "identifier", "message"))
         out[fp] = out.get(fp, 0) + 1
     return out

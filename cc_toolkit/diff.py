@@ -164,4 +164,6 @@ def diff_text(r: DiffResult) -> str:
     s = r.summary()
     out.append(("packages differ: " if r.differ else "packages are the same: ")
                + ", ".join(f"{v} {k}" for k, v in s.items()))
-    return "\n".join(out)
+    from .report import safe
+
+    return "\n".join(safe(line) for line in out)

@@ -25,6 +25,7 @@ from lxml import etree
 from .check.engine import Config, run
 from .errors import PackageError
 from .model.build import load
+from .read.xml import make_parser
 from .report import INSPECT, VALIDATE
 from .samples import write_zip
 
@@ -104,7 +105,7 @@ def _tweak_xml(rng, data, fn):
     man = [i for i in idx if m[i][0] == "imsmanifest.xml"]
     i = man[0] if man and rng.random() < 0.5 else rng.choice(idx)
     try:
-        root = etree.fromstring(m[i][1], etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
+        root = etree.fromstring(m[i][1], make_parser(recover=True))
     except Exception:
         return data
     if root is None:
@@ -263,12 +264,18 @@ class Report:
     slowest: tuple = (0.0, "")
 
 
-def seeds(include_corpus: bool = True) -> list[tuple[str, bytes]]:
+def seeds(include_corpus: bool = True, root: Path | None = None) -> list[tuple[str, bytes]]:
+    """The packages to mutate: the bundled samples and, when present, ../shared/corpus. Looked up beside
+    the source tree, else in the current folder (an installed package has no sample_packages/)."""
+    bases = [root] if root else [ROOT, Path.cwd()]
+    base = next((b for b in bases if (b / "sample_packages").is_dir()), None)
+    if base is None:
+        raise FileNotFoundError("no sample_packages/ folder to take seed packages from (run from the project folder)")
     out = []
-    for p in sorted((ROOT / "sample_packages").glob("*")):
+    for p in sorted((base / "sample_packages").glob("*")):
         if p.suffix in (".imscc", ".zip"):
             out.append((p.name, p.read_bytes()))
-    corpus = ROOT.parent / "shared" / "corpus"
+    corpus = base.parent / "shared" / "corpus"
     if include_corpus and corpus.is_dir():
         for p in sorted(corpus.rglob("*")):
             if p.is_file() and p.suffix in (".imscc", ".zip") and p.stat().st_size < (4 << 20) and zipfile.is_zipfile(p):
@@ -316,9 +323,9 @@ def shrink(data: bytes, workdir: Path, timeout: float) -> bytes:
 
 
 def fuzz(cases: int, seed: int, timeout: float = 10.0, save: Path | None = None, include_corpus: bool = True,
-         log=None) -> Report:
+         log=None, root: Path | None = None) -> Report:
     rng = random.Random(seed)
-    pool = seeds(include_corpus)
+    pool = seeds(include_corpus, root)
     rep = Report()
     with tempfile.TemporaryDirectory(prefix="cc-fuzz-") as tmp:
         work = Path(tmp)

@@ -155,8 +155,8 @@ def test_billion_laughs_refused_quickly(make_zip):
     t = time.perf_counter()
     got = run(pkg).findings
     assert time.perf_counter() - t < 1.0
-    lol = [f for f in got if f.file == "lol.xml" and f.code == "XML001"]
-    assert len(lol) == 1 and "amplification" in lol[0].message
+    lol = {f.code: f.message for f in got if f.file == "lol.xml"}
+    assert "amplification" in lol["XML004"] and "expanding its DOCTYPE entities" in lol["XML001"]
 
 
 def test_quadratic_blowup_and_entities_not_expanded(make_zip):
@@ -249,7 +249,7 @@ def test_folder_symlink_not_followed(tmp_path):
 def test_fuzz_slice_no_crash_no_hang():
     """A bounded slice of the fuzzer (the full run is `python -m cc_toolkit.fuzz --cases 10000`)."""
     rep = fuzz(cases=int(os.environ.get("CC_FUZZ_CASES", "300")), seed=int(os.environ.get("CC_FUZZ_SEED", "2026")),
-               timeout=20.0)
+               timeout=20.0, root=ROOT)
     assert rep.crashes == [] and rep.hangs == []
     assert rep.cases == rep.ok + rep.rejected and rep.ok > rep.cases // 2
 
@@ -280,3 +280,49 @@ def test_utf16_declared_without_bom_is_one_finding(make_zip):
     doc = manifest(webres("R1", "a.html")).replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
     got = triples(make_zip([(M, doc), ("a.html", b"a")]))
     assert got == [("XML002", M, 1)]
+
+
+# -- regressions from the new-user attack (external entities, special files, forged lines) ------------
+
+def test_external_parameter_entities_are_never_read(make_zip, tmp_path):
+    secret = tmp_path / "pe.dtd"
+    secret.write_text('<!ENTITY leaked "TOP-SECRET">')
+    doc = manifest().replace(b'<?xml version="1.0" encoding="UTF-8"?>\n',
+                             f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE manifest [<!ENTITY % p SYSTEM '
+                             f'"file://{secret}"> %p; <!ENTITY % z SYSTEM "file:///dev/zero"> %z;]>\n'.encode())
+    pkg = make_zip([(M, doc)])
+    t = time.perf_counter()
+    res = run(pkg)
+    assert time.perf_counter() - t < 5  # /dev/zero was not read (it used to hang)
+    xml004 = [f.message for f in res.findings if f.code == "XML004"]
+    assert xml004 == ["DOCTYPE declares entities (p, z); they were not expanded"]  # 'leaked' was never read
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_special_files_are_refused(tmp_path, kind):
+    if kind == "device":
+        path = "/dev/zero"
+    else:
+        path = tmp_path / "pipe.imscc"
+        os.mkfifo(path)
+    p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", str(path)], capture_output=True, text=True,
+                       timeout=30)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "not a regular file" in p.stderr
+
+
+def test_entry_names_cannot_forge_output_lines(make_zip):
+    forged = "x\n::add-mask::secret\nforged.imscc: common_cartridge, CC 1.1: 0 errors, 0 warnings, 0 info\n"
+    pkg = make_zip([(M, manifest()), (forged, b"x")])
+    for fmt in ("text", "github"):
+        p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", "--format", fmt, str(pkg)],
+                           capture_output=True, text=True)
+        lines = p.stdout.splitlines()
+        assert not any(l.startswith("::add-mask") or l.startswith("forged.imscc") for l in lines)
+    assert "x\\n::add-mask::secret" in p.stdout or "x%0A::add-mask" in p.stdout
+
+
+def test_limits_refusal_reported_once(make_zip):
+    pkg = make_zip([(M, manifest()), ("zeros.xml", b"<a>" + b" " * (3 << 20) + b"</a>")])
+    got = triples(pkg)
+    assert ("ZIP013", "zeros.xml", None) in got
+    assert not [t for t in got if t[1] == "zeros.xml" and t[0] in ("ZIP010", "XML001", "XML005")]

@@ -208,3 +208,40 @@ def test_html_report_in_headless_chromium(tmp_path):
     visible = [r for r in dom.xpath('//table[@id="findings"]/tbody/tr') if "hidden" not in (r.get("class") or "")]
     assert len(visible) == 2 and all(r.get("data-code") == "LNK001" for r in visible)
     assert "".join(dom.xpath('//*[@id="shown"]/text()')) == "2"
+
+
+def test_usage_errors_are_one_line():
+    for args in (["validate", "--format", "bogus", CLEAN], ["validate"], ["audit", CLEAN, "--item", "pages"],
+                 ["audit", CLEAN, "--select", "select[pages][=5"], ["validate", CLEAN, "--fail-on", "fatal"]):
+        p = cli(*args)
+        assert p.returncode == 2, args
+        assert p.stderr.count("\n") == 1 and p.stderr.startswith("cc-toolkit: error: "), (args, p.stderr)
+
+
+def test_batch_formats_are_single_documents(tmp_path):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"junk")
+    p = cli("validate", SAMPLES, junk, "--format", "junit")
+    suites = etree.fromstring(p.stdout.encode()).findall("testsuite")
+    assert [s.get("name").rsplit("/", 1)[-1] for s in suites] == [
+        "broken_course.imscc", "canvas_course.imscc", "canvas_quiz_export.zip", "course_files_export.zip", "junk.zip"]
+    assert suites[-1].find("testcase/error") is not None and p.returncode == 2
+    runs = json.loads(cli("validate", SAMPLES, "--format", "sarif").stdout)["runs"]
+    assert len(runs) == 4 and sum(len(r["results"]) for r in runs) == 21
+    items = json.loads(cli("validate", SAMPLES, junk, "--format", "json").stdout)
+    assert [i.get("summary", {}).get("error") for i in items] == [13, 0, 0, 0, None] and "error" in items[-1]
+
+
+def test_write_baseline_over_the_baseline_and_missing_config_baseline(tmp_path):
+    base = tmp_path / "b.json"
+    assert cli("validate", BROKEN, "--write-baseline", base).returncode == 1
+    p = cli("validate", BROKEN, "--baseline", base, "--write-baseline", base)
+    assert "wrote 21 findings" in p.stderr  # rewriting keeps every finding, not only new ones
+    (tmp_path / ".cc-toolkit.toml").write_text('baseline = "not-yet.json"\n')
+    p = cli("validate", CLEAN, cwd=tmp_path)
+    assert p.returncode == 0 and "does not exist yet" in p.stderr
+    (tmp_path / "bad.json").write_text('{"findings": 5}')
+    p = cli("validate", CLEAN, "--baseline", tmp_path / "bad.json")
+    assert p.returncode == 2 and "must be a list" in p.stderr
+    p = cli("validate", CLEAN, "--write-baseline", tmp_path / "no" / "dir" / "b.json")
+    assert p.returncode == 2 and "cannot write the baseline" in p.stderr and "internal error" not in p.stderr

@@ -175,8 +175,10 @@ def parse_select(text: str | None = None, items: tuple[str, ...] = (), export_ty
             _from_query(req, t)
         else:
             raise ValueError("select must be JSON ({\"select\": {...}}), a query string (select[pages][]=5) or a file")
+    if text and not req.given and req.warnings:
+        raise ValueError("the select selects nothing Canvas understands: " + "; ".join(req.warnings))
     for item in items:
-        if "=" not in item:
+        if "=" not in item or not item.split("=", 1)[0].strip():
             raise ValueError(f"--item {item!r}: expected TYPE=ID, e.g. pages=5")
         key, value = item.split("=", 1)
         _add(req, key.strip(), [value.strip()])

@@ -46,7 +46,7 @@ def _matches(code: str, selectors) -> bool:
 
 def fingerprint(f: Finding) -> tuple:
     """What identifies a finding across runs (line numbers move when files change)."""
-    return (f.code, f.file or "", f.identifier or "", f.message)
+    return (f.code, f.file or "", f.identifier or "", f.message or "")
 
 
 @dataclass
@@ -93,9 +93,11 @@ class Result:
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)
 
-    def failed(self, fail_on: Severity) -> bool:
+    def failed(self, fail_on: Severity | str | None = None) -> bool:
+        """Any finding at or above `fail_on` (default: the run's --fail-on)."""
+        level = self.config.fail_on if fail_on is None else (Severity.parse(fail_on) if isinstance(fail_on, str) else fail_on)
         w = self.worst()
-        return w is not None and w >= fail_on
+        return w is not None and w >= level
 
 
 def _collect_rich_links(doc: XmlDoc, ctx: Context) -> None:

@@ -157,7 +157,7 @@ def _detect_without_manifest(source: PackageSource) -> None:
     names = [e.name for e in source.entries]
     files = [e for e in source.entries if not e.is_dir]
     if not files:
-        raise PackageError(f"{source.path}: the archive is empty")
+        raise PackageError(f"{source.path}: the {'folder' if source.kind == 'folder' else 'archive'} is empty")
     if any(n in ("moodle.xml", "moodle_backup.xml") for n in names):
         raise PackageError(f"{source.path}: a Moodle backup, not a Common Cartridge, QTI or Canvas files export")
     nested = [n for n in names if n.count("/") == 1 and n.lower().endswith("/imsmanifest.xml")]
@@ -215,6 +215,10 @@ class _Builder:
 
     # reading members
     def read(self, name: str) -> bytes | None:
+        e = self.src.get(name)
+        check = getattr(self.src, "check_entry", None)
+        if e is not None and check is not None and check(e):
+            return None  # over the size/ratio limits: ZIP013 reports it, nothing is inflated
         try:
             return self.src.read(name)
         except EntryTooLarge:

@@ -52,7 +52,9 @@ class Package:
         return [t for t in self.discussion_topics if t.announcement]
 
     def describe(self) -> dict:
-        return {"path": self.path, "kind": self.kind, "cc_version": self.cc_version,
+        # a path given with undecodable bytes is shown with U+FFFD, so every output stays valid UTF-8
+        path = self.path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return {"path": path, "kind": self.kind, "cc_version": self.cc_version,
                 "canvas": self.canvas, "thin": self.thin}
 
     def counts(self) -> dict[str, int]:

@@ -55,10 +55,11 @@ class Entry:
     utf8_flag: bool = True
     raw_name: bytes | None = None  # undecoded name when the archive gave no UTF-8 flag
     index: int = 0  # position in the central directory
+    special: bool = False  # a device, pipe or socket in a package folder
 
     @property
     def readable(self) -> bool:
-        return not (self.is_dir or self.is_symlink or self.encrypted)
+        return not (self.is_dir or self.is_symlink or self.encrypted or self.special)
 
 
 class BoundedReader(io.RawIOBase):
@@ -302,8 +303,14 @@ class DirSource(PackageSource):
             dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(dirpath, d)))
             for f in sorted(filenames):
                 full = os.path.join(dirpath, f)
-                st = os.lstat(full)
-                self.entries.append(Entry(rel + f, st.st_size, st.st_size, is_symlink=stat.S_ISLNK(st.st_mode), index=count))
+                try:
+                    st = os.lstat(full)
+                except OSError:
+                    continue
+                # symbolic links and special files (devices, pipes, sockets) are listed but never read
+                special = not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode)
+                self.entries.append(Entry(rel + f, 0 if special else st.st_size, st.st_size,
+                                          is_symlink=stat.S_ISLNK(st.st_mode), index=count, special=special))
                 count += 1
             if count > self.limits.max_entries:
                 raise PackageError(f"{path}: more than {self.limits.max_entries} files (--max-entries)")
@@ -313,8 +320,8 @@ class DirSource(PackageSource):
         e = self._by_name.get(name)
         if e is None or e.is_dir:
             raise KeyError(name)
-        if e.is_symlink:
-            raise EntryUnreadable("symbolic link")
+        if e.is_symlink or e.special:
+            raise EntryUnreadable("symbolic link" if e.is_symlink else "not a regular file")
         full = (self._root / name).resolve()
         if self._root not in full.parents:
             raise EntryUnreadable("path leaves the package folder")
@@ -352,6 +359,8 @@ def open_source(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Pac
         raise PackageError(f"{p}: no such file or folder")
     if p.is_dir():
         return DirSource(p, limits)
+    if not p.is_file():
+        raise PackageError(f"{p}: not a regular file (a device, pipe or socket is never read)")
     try:
         with open(p, "rb") as fh:
             head = fh.read(512)

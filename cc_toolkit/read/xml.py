@@ -25,8 +25,18 @@ _PARSER_OPTS = dict(
 )
 
 
+class _NothingExternal(etree.Resolver):
+    """Every external DTD, entity or parameter entity resolves to nothing. libxml2 opens external
+    parameter entities (`<!ENTITY % p SYSTEM "file:///...">%p;`) even with load_dtd off; this stops it."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
+
+
 def make_parser(recover: bool = False) -> etree.XMLParser:
-    return etree.XMLParser(recover=recover, **_PARSER_OPTS)
+    parser = etree.XMLParser(recover=recover, **_PARSER_OPTS)
+    parser.resolvers.add(_NothingExternal())
+    return parser
 
 
 _DECL = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.S)
@@ -162,6 +172,11 @@ def parse_bytes(data: bytes, name: str) -> XmlDoc:
                 findings.append(Finding("XML006", _clean(exc), name, exc.lineno or None))
                 return _finish(root, name, findings)
         msg = _clean(exc)
+        if "entity" in msg.lower() and b"<!ENTITY" in body[:65536]:
+            findings.append(Finding("XML004", f"DOCTYPE entities refused: {msg}", name, exc.lineno or None))
+            findings.append(Finding("XML001", "cannot be parsed without expanding its DOCTYPE entities", name,
+                                    exc.lineno or None))
+            return XmlDoc(name, None, findings)
         findings.append(Finding("XML001", f"not well-formed: {msg}", name, exc.lineno or None))
         return XmlDoc(name, None, findings)
     except (ValueError, MemoryError) as exc:

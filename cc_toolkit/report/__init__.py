@@ -3,6 +3,22 @@ from __future__ import annotations
 
 from typing import Callable
 
+import re
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def safe(text) -> str:
+    """Package-controlled text made printable on one line: control characters (newlines included) are
+    shown escaped, so a file name can never forge an output line or a CI workflow command."""
+    if text is None:
+        return ""
+    s = str(text)
+    if _UNSAFE.search(s):
+        s = _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), s)
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 VALIDATE: dict[str, Callable] = {}
 INSPECT: dict[str, Callable] = {}
 AUDIT: dict[str, Callable] = {}

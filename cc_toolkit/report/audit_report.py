@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from . import audit_reporter
+from . import audit_reporter, safe
 
 SCHEMA_VERSION = 1
 
@@ -41,4 +41,4 @@ def audit_text(result) -> str:
     out.append(f"{result.package.path}: {verdict}: {s['requested']} requested, {s['present']} present, "
                f"{s['missing']} missing, {s['dependencies']} dependencies, {s['unexpected']} unexpected, "
                f"{s['request_warnings']} request warnings")
-    return "\n".join(out)
+    return "\n".join(safe(line) for line in out)  # identifiers, titles and paths come from the package

@@ -52,6 +52,7 @@ def _badge(kind: str, text: str | None = None) -> str:
 
 def render(result, audit=None) -> str:
     pkg = result.package
+    path = pkg.describe()["path"]  # valid UTF-8 even when the file name is not
     s = result.summary()
     by_ident: dict[str, list] = {}
     by_file: dict[str, list] = {}
@@ -84,10 +85,10 @@ def render(result, audit=None) -> str:
             parts.append(_badge(st))
         return " ".join(parts)
 
-    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cc-toolkit report: {_e(pkg.title or pkg.path)}</title>",
+    out = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cc-toolkit report: {_e(pkg.title or path)}</title>",
            f"<style>{STYLE}</style></head><body>"]
     kind = pkg.kind + (f", CC {pkg.cc_version}" if pkg.cc_version else "") + (", Canvas export" if pkg.canvas else "")
-    out.append(f"<h1>{_e(pkg.title or pkg.path)}</h1><div class=\"meta\" id=\"package\">{_e(pkg.path)} &middot; {_e(kind)}"
+    out.append(f"<h1>{_e(pkg.title or path)}</h1><div class=\"meta\" id=\"package\">{_e(path)} &middot; {_e(kind)}"
                f" &middot; cc-toolkit {__version__}</div>")
     out.append(f'<h2>Summary</h2><p id="summary">{_badge("error")} <b id="n-error">{s["error"]}</b> errors &nbsp; '
                f'{_badge("warning")} <b id="n-warning">{s["warning"]}</b> warnings &nbsp; {_badge("info")} '

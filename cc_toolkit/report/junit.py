@@ -5,10 +5,14 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from ..check.registry import all_rules
-from . import audit_reporter, validate_reporter
+from . import audit_reporter, safe, validate_reporter
 
 
 def _case(classname: str, name: str, failure: tuple[str, str, str] | None = None, out: str | None = None) -> str:
+    # XML 1.0 cannot carry control characters: package-controlled text is escaped first
+    name = safe(name)
+    failure = tuple(safe(x) for x in failure) if failure else None
+    out = safe(out) if out is not None else None
     body = ""
     if failure:
         kind, msg, text = failure
@@ -20,7 +24,7 @@ def _case(classname: str, name: str, failure: tuple[str, str, str] | None = None
 
 def _doc(suite: str, cases: list[str], failures: int) -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n'
-            f'  <testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}" errors="0">\n'
+            f'  <testsuite name={quoteattr(safe(suite))} tests="{len(cases)}" failures="{failures}" errors="0">\n'
             + "".join(cases) + "  </testsuite>\n</testsuites>")
 
 

@@ -1,7 +1,7 @@
 """Human-readable output."""
 from __future__ import annotations
 
-from . import inspect_reporter, validate_reporter
+from . import inspect_reporter, safe, validate_reporter
 
 
 def _kind_line(pkg) -> str:
@@ -18,13 +18,13 @@ def validate_text(result) -> str:
     pkg = result.package
     lines = []
     for f in result.findings:
-        where = f.file or "-"
+        where = safe(f.file) or "-"
         if f.line:
             where += f":{f.line}"
-        ident = f" [{f.identifier}]" if f.identifier else ""
-        lines.append(f"{where}: {f.severity} {f.code} {f.message}{ident}")
+        ident = f" [{safe(f.identifier)}]" if f.identifier else ""
+        lines.append(f"{where}: {f.severity} {f.code} {safe(f.message)}{ident}")
     s = result.summary()
-    lines.append(f"{pkg.path}: {_kind_line(pkg)}: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
+    lines.append(f"{safe(pkg.path)}: {_kind_line(pkg)}: {s['error']} errors, {s['warning']} warnings, {s['info']} info")
     return "\n".join(lines)
 
 
@@ -87,4 +87,4 @@ def inspect_text(pkg) -> str:
     if m and m.export_errors:
         out.append("export errors reported by Canvas:")
         out.extend(f"  - {e.message}" for e in m.export_errors)
-    return "\n".join(out)
+    return "\n".join(safe(line) for line in out)  # names and titles come from the package

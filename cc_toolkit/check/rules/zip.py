@@ -119,12 +119,15 @@ def name_encoding(pkg, ctx):
 
 
 @rule("ZIP011", "symlink", "error", "package",
-      "A symbolic-link entry; extracting it can make later entries write anywhere. It is not read.",
+      "A symbolic-link entry (or, in a package folder, a device, pipe or socket); extracting a link can make later "
+      "entries write anywhere. It is not read.",
       "Replace the link with the file it points to.")
 def symlink(pkg, ctx):
     for e in _entries(pkg):
         if e.is_symlink:
             yield Finding("ZIP011", f"entry {e.name!r} is a symbolic link; not followed", e.name)
+        elif e.special:
+            yield Finding("ZIP011", f"entry {e.name!r} is not a regular file (device, pipe or socket); not read", e.name)
 
 
 @rule("ZIP012", "encrypted", "error", "package",
