@@ -14,3 +14,13 @@ def test_readme_starts_with_the_two_commands():
     for cmd in ("pip install . && cc-toolkit validate sample_packages/canvas_course.imscc",
                 "pip install '.[test]' && pytest"):
         assert cmd in text[:1500] and cmd in ci
+
+
+def test_readme_examples_are_real_output():
+    """Every offline `$ cc-toolkit ...` example in the README prints exactly what the command prints now."""
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_examples.py"), "--check"], capture_output=True,
+                       text=True, timeout=600)
+    assert p.returncode == 0, p.stdout[-4000:]
