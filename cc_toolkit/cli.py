@@ -87,7 +87,10 @@ def build_config(fail_on: str | None, ignore, config_file: str | None, baseline:
         click.echo(f"cc-toolkit: note: baseline {base} (from {fc.path}) does not exist yet; "
                    "create it with --write-baseline", err=True)
         base = None
+    if fc.profile is not None and fc.profile not in ("auto", "cc", "canvas"):
+        raise PackageError(f"{fc.path}: profile {fc.profile!r} is not one of auto, cc, canvas")
     return Config(
+        profile=fc.profile or "auto",
         fail_on=Severity.parse(fail_on) if fail_on else (fc.fail_on or Severity.ERROR),
         ignore=frozenset(ignore) | frozenset(fc.ignore),
         severity=dict(fc.severity),
@@ -120,9 +123,10 @@ def _config_options(fn):
 @click.option("--executor", type=click.Choice(["process", "dask"]), default="process", show_default=True,
               help="Where batch work runs: local processes, or a Dask cluster (pip install 'cc_toolkit[dask]').")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster).")
-@click.option("--profile", type=click.Choice(["auto", "cc", "canvas"]), default="auto", show_default=True,
+@click.option("--profile", type=click.Choice(["auto", "cc", "canvas"]), default=None,
               help="cc: strict IMS conformance; canvas: will Canvas import it as intended (deviations Canvas "
-                   "writes become warnings); auto: canvas for Canvas exports, else cc.")
+                   "writes become warnings); auto: canvas for Canvas exports, else cc [default: the config "
+                   "file's profile, else auto].")
 @click.option("--schemas", "schemas_dir", type=click.Path(exists=True, file_okay=False, path_type=str),
               help="Validate with an official schema set laid out by URL (see `cc-toolkit schemas install`) "
                    "instead of the project's own XSDs.")
@@ -141,7 +145,7 @@ def validate(packages, fmt, fail_on, ignore, config_file, baseline, write_baseli
                               use_file_baseline=not write_baseline)
     except PackageError as exc:
         _fail(str(exc))
-    config = dataclasses.replace(config, profile=profile, schemas_dir=schemas_dir)
+    config = dataclasses.replace(config, profile=profile or config.profile, schemas_dir=schemas_dir)
     paths = expand(list(packages))
     if len(paths) != 1 or executor == "dask":
         if write_baseline:

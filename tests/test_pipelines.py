@@ -245,3 +245,11 @@ def test_write_baseline_over_the_baseline_and_missing_config_baseline(tmp_path):
     assert p.returncode == 2 and "must be a list" in p.stderr
     p = cli("validate", CLEAN, "--write-baseline", tmp_path / "no" / "dir" / "b.json")
     assert p.returncode == 2 and "cannot write the baseline" in p.stderr and "internal error" not in p.stderr
+
+
+def test_profile_from_config_file_and_option(tmp_path):
+    (tmp_path / ".cc-toolkit.toml").write_text('profile = "cc"\n')
+    strict = json.loads(cli("validate", CLEAN, "--format", "json", cwd=tmp_path).stdout)
+    assert strict["summary"]["error"] > 0  # strict IMS conformance flags Canvas's own quiz layout
+    lenient = json.loads(cli("validate", CLEAN, "--format", "json", "--profile", "canvas", cwd=tmp_path).stdout)
+    assert lenient["summary"] == {"error": 0, "warning": 0, "info": 0}  # the option wins over the file
