@@ -51,12 +51,16 @@ def cli():
 @cli.command()
 @click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(sorted(INSPECT)), default="text", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes reading the documents of a big package [default: all cores].")
 @_limits_options
-def inspect(package, fmt, **kw):
+def inspect(package, fmt, jobs, **kw):
     """Show what a package holds: kind, version, counts, modules, quizzes, resources."""
+    from .check.engine import load_package
+
     limits = _limits(kw)
     try:
-        pkg = load(package, limits)
+        pkg = load_package(package, limits, jobs)
     except PackageError as exc:
         _fail(str(exc))
     try:

@@ -140,9 +140,29 @@ def _document_hooks(rules: list[Rule], ctx: Context, raw: list[Finding]):
     return on_xml, on_html
 
 
+def load_package(path, limits: Limits = DEFAULT_LIMITS, jobs: int | None = 1) -> Package:
+    """The model only (what `inspect` shows), read with the same worker processes as `validate`."""
+    families = frozenset(r.family for r in all_rules())
+    pkg, _ctx, _raw, _rules = _read(path, Config(limits=limits, jobs=jobs, ignore=families))
+    return pkg
+
+
 def run(path, config: Config | None = None) -> Result:
     """Validate one package. Raises PackageError only when it cannot be read at all."""
     config = config or Config()
+    pkg, ctx, raw, rules = _read(path, config)
+    for r in rules:
+        if r.scope == "package":
+            _call(r, ctx, raw, pkg)
+    from .rules.profile import adjust_for_profile  # the profile's severity adjustments (ID002 under canvas)
+
+    findings = adjust_for_profile(finalize(pkg.findings + raw, config), pkg, config)
+    findings, suppressed = apply_baseline(findings, config.baseline)
+    return Result(pkg, findings, ctx.links, config, suppressed)
+
+
+def _read(path, config: Config):
+    """Read and model the package, running the document rules on each document as it is parsed."""
     rules = [r for r in all_rules() if config.enabled(r.code)]
     ctx = Context(config)
     raw: list[Finding] = []
@@ -169,14 +189,7 @@ def run(path, config: Config | None = None) -> Result:
                 ctx.links.extend(chunk_links)
 
     pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package, runner=parallel)
-    for r in rules:
-        if r.scope == "package":
-            _call(r, ctx, raw, pkg)
-    from .rules.profile import adjust_for_profile  # the profile's severity adjustments (ID002 under canvas)
-
-    findings = adjust_for_profile(finalize(pkg.findings + raw, config), pkg, config)
-    findings, suppressed = apply_baseline(findings, config.baseline)
-    return Result(pkg, findings, ctx.links, config, suppressed)
+    return pkg, ctx, raw, rules
 
 
 PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more than it saves

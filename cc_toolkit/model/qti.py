@@ -514,9 +514,7 @@ def _inside_response(el, stop) -> bool:
 
 def _question_html(pres) -> str:
     parts = []
-    for el in pres.iter():
-        if not isinstance(el.tag, str) or localname(el) not in ("mattext", "mat_formattedtext"):
-            continue
+    for el in pres.iter("{*}mattext", "{*}mat_formattedtext"):  # filtered in C: any or no namespace
         if _inside_response(el, pres):
             continue
         parts.append("".join(el.itertext()))
@@ -531,15 +529,15 @@ def _response(el) -> Response:
             render, fibtype = n, d.get("fibtype")
             break
     choices = []
-    for lab in el.iter():
-        if isinstance(lab.tag, str) and localname(lab) == "response_label":
-            mt = next((m for m in lab.iter() if isinstance(m.tag, str) and localname(m) in ("mattext", "mat_formattedtext")), None)
+    for lab in el.iter("{*}response_label"):
+        if True:
+            mt = next(lab.iter("{*}mattext", "{*}mat_formattedtext"), None)
             choices.append(Choice(lab.get("ident"), plain("".join(mt.itertext())) if mt is not None else plain(_text(lab)),
                                   lab.sourceline))
     mat = _kid(el, "material")
     prompt = None
     if mat is not None:
-        mt = next((m for m in mat.iter() if isinstance(m.tag, str) and localname(m) == "mattext"), None)
+        mt = next(mat.iter("{*}mattext"), None)
         prompt = _text(mt)
     return Response(el.get("ident"), RESPONSE_KINDS[localname(el)], localname(el), el.get("rcardinality"), render,
                     fibtype, tuple(choices), prompt, el.sourceline)
@@ -631,7 +629,13 @@ def _infer_type(responses: tuple[Response, ...], conditions, has_calc: bool) -> 
     return "unknown"
 
 
+_RESPONSE_TAGS: tuple[str, ...] = ()
+
+
 def parse_item(el) -> Item:
+    global _RESPONSE_TAGS
+    if not _RESPONSE_TAGS:
+        _RESPONSE_TAGS = tuple("{*}" + n for n in sorted(set(RESPONSE_KINDS) | set(UNSUPPORTED_RESPONSES)))
     md = {}
     im = _kid(el, "itemmetadata")
     if im is not None:
@@ -643,8 +647,8 @@ def parse_item(el) -> Item:
     unsupported: list[tuple[str, int | None]] = []
     html = ""
     if pres is not None:
-        for d in pres.iter():
-            if not isinstance(d.tag, str) or not _ours(d):
+        for d in pres.iter(*_RESPONSE_TAGS):
+            if not _ours(d):
                 continue
             n = localname(d)
             if n in RESPONSE_KINDS:
