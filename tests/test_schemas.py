@@ -197,7 +197,10 @@ def test_schemas_never_reference_remote_locations():
 
 
 def test_top_level_schemas_folder_is_the_package_folder():
-    assert (ROOT / "schemas").resolve() == S.XSD_DIR
+    """`schemas/` is the package's XSD folder, and the installed package (which the tests may import
+    from site-packages) ships the same files."""
+    assert (ROOT / "schemas").resolve() == (ROOT / "cc_toolkit" / "schemas" / "xsd").resolve()
+    assert sorted(p.name for p in S.XSD_DIR.glob("*.xsd")) == sorted(p.name for p in (ROOT / "schemas").glob("*.xsd"))
 
 
 @pytest.mark.parametrize("raw,expected", [
