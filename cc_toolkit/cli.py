@@ -70,6 +70,7 @@ def inspect(package, fmt, jobs, **kw):
 
 
 def _check_codes(codes, hint: str) -> None:
+    codes = [c.upper() for c in codes]
     known = {r.code for r in all_rules()}
     families = {r.family for r in all_rules()}
     for code in codes:
@@ -83,6 +84,7 @@ def build_config(fail_on: str | None, ignore, config_file: str | None, baseline:
     from .config import discover, load_config, read_baseline
     from pathlib import Path
 
+    ignore = tuple(c.upper() for c in ignore)
     _check_codes(ignore, "--ignore")
     rules = all_rules()
     fc = load_config(Path(config_file) if config_file else discover(), {r.code for r in rules}, {r.family for r in rules})
@@ -246,7 +248,8 @@ def audit(package, select, items, export_type, files_listing, course_id, fmt, **
 
 @cli.command()
 @click.argument("package", type=click.Path(dir_okay=True, file_okay=True, path_type=str))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default="report.html", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default="report.html", show_default=True,
+              help="Where to write the HTML ('-' for standard output).")
 @click.option("--select", "select", metavar="SELECT", help="Also audit against this select request (as for `audit`).")
 @click.option("--item", "items", multiple=True, metavar="TYPE=ID", help="One selected object, e.g. pages=5.")
 @click.option("--export-type", type=click.Choice(["common_cartridge", "qti", "zip"]))
@@ -276,15 +279,19 @@ def report(package, output, select, items, export_type, files_listing, course_id
     except PackageError as exc:
         _fail(str(exc))
     try:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(render(result, audit_result))
+        if output == "-":
+            sys.stdout.write(render(result, audit_result) + "\n")
+        else:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(render(result, audit_result))
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
     finally:
         result.package.close()
     s = result.summary()
-    click.echo(f"wrote {output}: {s['error']} errors, {s['warning']} warnings, {s['info']} info"
-               + (f"; audit: {'matches' if audit_result.ok else 'does not match'} the request" if audit_result else ""))
+    click.echo(f"wrote {'the report' if output == '-' else output}: {s['error']} errors, {s['warning']} warnings, "
+               f"{s['info']} info" + (f"; audit: {'matches' if audit_result.ok else 'does not match'} the request"
+                                      if audit_result else ""), err=output == "-")
     failed = result.failed(config.fail_on) or (audit_result is not None and not audit_result.ok)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 

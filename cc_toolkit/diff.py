@@ -43,7 +43,8 @@ class DiffResult:
         return bool(self.objects or self.modules or self.files or self.quizzes)
 
     def summary(self) -> dict[str, int]:
-        out = {k: sum(1 for c in self.objects if c.kind == k) for k in ("added", "removed", "changed", "identifier-changed")}
+        out = {k.replace("-", "_"): sum(1 for c in self.objects if c.kind == k)
+               for k in ("added", "removed", "changed", "identifier-changed")}
         out.update(module_changes=len(self.modules), file_changes=len(self.files), quiz_changes=len(self.quizzes))
         return out
 

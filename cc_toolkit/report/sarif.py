@@ -3,6 +3,7 @@ an artifact, the member a child artifact with `parentIndex`)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from .. import __version__
 from ..check.registry import all_rules
@@ -11,11 +12,16 @@ from . import audit_reporter, validate_reporter
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def _uri(path: str) -> str:
+    """A relative URI reference for a path (SARIF needs valid URIs: spaces, backslashes, '%' encoded)."""
+    return quote(path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"), safe="/:")
+
+
 def sarif_log(result) -> dict:
     pkg = result.package
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
-    artifacts = [{"location": {"uri": pkg.path}, "roles": ["analysisTarget"]}]
+    artifacts = [{"location": {"uri": _uri(pkg.describe()["path"])}, "roles": ["analysisTarget"]}]
     art_index: dict[str, int] = {}
     results = []
     for f in result.findings:
@@ -23,13 +29,13 @@ def sarif_log(result) -> dict:
         if f.file:
             if f.file not in art_index:
                 art_index[f.file] = len(artifacts)
-                artifacts.append({"location": {"uri": f.file}, "parentIndex": 0})
-            phys = {"artifactLocation": {"uri": f.file, "index": art_index[f.file]}}
+                artifacts.append({"location": {"uri": _uri(f.file)}, "parentIndex": 0})
+            phys = {"artifactLocation": {"uri": _uri(f.file), "index": art_index[f.file]}}
             if f.line:
                 phys["region"] = {"startLine": f.line}
             loc["physicalLocation"] = phys
         else:
-            loc["physicalLocation"] = {"artifactLocation": {"uri": pkg.path, "index": 0}}
+            loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(pkg.describe()["path"]), "index": 0}}
         if f.identifier:
             loc["logicalLocations"] = [{"name": f.identifier, "kind": "element"}]
         res = {"ruleId": f.code, "level": LEVEL[str(f.severity)], "message": {"text": f.message},
