@@ -253,3 +253,23 @@ def test_profile_from_config_file_and_option(tmp_path):
     assert strict["summary"]["error"] > 0  # strict IMS conformance flags Canvas's own quiz layout
     lenient = json.loads(cli("validate", CLEAN, "--format", "json", "--profile", "canvas", cwd=tmp_path).stdout)
     assert lenient["summary"] == {"error": 0, "warning": 0, "info": 0}  # the option wins over the file
+
+
+def test_json_outputs_match_their_published_schemas(tmp_path):
+    """The JSON of validate and audit follows the versioned JSON Schemas shipped in the package."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib.resources import files
+
+    folder = files("cc_toolkit.report") / "json_schemas"
+    vschema = json.loads((folder / "validate-v1.schema.json").read_text())
+    aschema = json.loads((folder / "audit-v1.schema.json").read_text())
+    for pkg in (BROKEN, CLEAN, SAMPLES / "canvas_quiz_export.zip", SAMPLES / "course_files_export.zip"):
+        jsonschema.validate(json.loads(cli("validate", pkg, "--format", "json").stdout), vschema)
+    for line in cli("validate", SAMPLES, "--format", "jsonl").stdout.splitlines():
+        jsonschema.validate(json.loads(line), vschema)
+    audit = json.loads(cli("audit", CLEAN, "--item", "pages=5", "--item", "quizzes=70", "--format", "json").stdout)
+    jsonschema.validate(audit, aschema)
+    assert audit["missing"] and audit["dependencies"] and audit["unexpected"]
+    bad = dict(audit, key_mode="x")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, aschema)

@@ -261,3 +261,12 @@ def test_ignore_family_and_code(make_zip):
     assert {c for c, _, _ in triples(p)} >= {"ORP001", "ZIP003"}
     assert {c for c, _, _ in triples(p, ignore=frozenset({"ORP"}))} == {"ZIP003"}
     assert {c for c, _, _ in triples(p, ignore=frozenset({"ZIP003", "ORP001"}))} == set()
+
+
+@pytest.mark.parametrize("token", ["$IMS-CC-FILEBASE$", "$IMS_CC_FILEBASE$", "$1EdTech-CC-FILEBASE$",
+                                   "%24IMS-CC-FILEBASE%24", "%241EdTech-CC-FILEBASE%24"])
+def test_every_filebase_spelling_resolves(token, make_zip):
+    ok = page(f'<img src="{token}/img/a%20b.png?canvas_download=1">') + [("web_resources/img/a b.png", b"x")]
+    bad = page(f'<img src="{token}/img/missing.png">')
+    assert [t for t in triples(_zip(make_zip, ok)) if t[0] == "LNK001"] == []
+    assert [t for t in triples(_zip(make_zip, bad)) if t[0] == "LNK001"] == [("LNK001", "wiki_content/p.html", 2)]
