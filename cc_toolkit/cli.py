@@ -556,6 +556,9 @@ def explain(code):
 def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare `cc-toolkit`: the help, as --help prints it
+        click.echo(exc.ctx.get_help())
+        sys.exit(EXIT_CLEAN)
     except click.UsageError as exc:  # one line, exit 2 (click's default is four lines)
         where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else " (see `cc-toolkit --help`)"
         click.echo(f"cc-toolkit: error: {exc.format_message()}{where}", err=True)

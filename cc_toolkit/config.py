@@ -34,6 +34,23 @@ class ConfigError(PackageError):
     """A configuration file that cannot be used (exit code 2)."""
 
 
+OPTION_FILE_LIMIT = 64 * 1024 * 1024
+
+
+def read_option_file(path, what: str) -> str:
+    """A small regular file named by an option (config, baseline, files listing): never a device or a
+    pipe, never more than 64 MiB."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            raise ConfigError(f"{what} {p}: not a regular file")
+        if p.stat().st_size > OPTION_FILE_LIMIT:
+            raise ConfigError(f"{what} {p}: larger than {OPTION_FILE_LIMIT} bytes")
+        return p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{what} {p}: cannot be read ({exc})") from None
+
+
 @dataclass
 class FileConfig:
     path: Path | None = None
@@ -72,9 +89,7 @@ def load_config(path: Path | None, known_codes: set[str], families: set[str]) ->
     if path is None:
         return FileConfig()
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+        data = tomllib.loads(read_option_file(path, "configuration"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     table = data.get("tool", {}).get("cc-toolkit", {}) if Path(path).name == "pyproject.toml" else data
@@ -122,7 +137,7 @@ def write_baseline(path: Path, findings: list[Finding]) -> int:
 
 def read_baseline(path: Path) -> dict[tuple, int]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_option_file(path, "baseline"))
         entries = data["findings"] if isinstance(data, dict) else None
         if entries is None:
             raise KeyError("findings")

@@ -49,7 +49,9 @@ class DiffResult:
         return out
 
     def to_dict(self) -> dict:
-        return {"old": self.old, "new": self.new, "differ": self.differ, "objects": [c.to_dict() for c in self.objects],
+        from .report import safe
+
+        return {"old": safe(self.old), "new": safe(self.new), "differ": self.differ, "objects": [c.to_dict() for c in self.objects],
                 "modules": self.modules, "files": [c.to_dict() for c in self.files],
                 "quizzes": [c.to_dict() for c in self.quizzes], "summary": self.summary()}
 

@@ -326,3 +326,56 @@ def test_limits_refusal_reported_once(make_zip):
     got = triples(pkg)
     assert ("ZIP013", "zeros.xml", None) in got
     assert not [t for t in got if t[1] == "zeros.xml" and t[0] in ("ZIP010", "XML001", "XML005")]
+
+
+# -- regressions from the second attack -------------------------------------------------------------
+
+def test_internal_entities_do_not_crash_schema_rules(make_zip):
+    doc = manifest().replace(b'<?xml version="1.0" encoding="UTF-8"?>\n',
+                             b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE manifest [<!ENTITY x "hi">]>\n')
+    doc = doc.replace(b"<schema>IMS Common Cartridge</schema>", b"<schema>IMS Common &x; Cartridge</schema>")
+    got = run(make_zip([(M, doc)])).findings
+    assert not [f for f in got if f.code == "PKG002"]
+    assert any(f.code == "XSD001" and "entity references" in f.message for f in got)
+
+
+def test_long_dependency_cycle_is_reported_not_crashed(make_zip):
+    n = 3000
+    res = "".join(f'<resource identifier="r{i}" type="webcontent" href="a.html"><file href="a.html"/>'
+                  f'<dependency identifierref="r{(i + 1) % n}"/></resource>\n' for i in range(n))
+    got = run(make_zip([(M, manifest(res)), ("a.html", b"a")])).findings
+    assert not [f for f in got if f.code == "PKG002"]
+    cycles = [f for f in got if f.code == "CCP004"]
+    assert len(cycles) == 1 and cycles[0].message.startswith("dependency cycle of 3000 resources: 'r0' -> 'r1'")
+    assert len(cycles[0].message) < 200
+
+
+def test_huge_module_indent_keeps_inspect_output_small(make_zip):
+    meta = (b'<modules xmlns="http://canvas.instructure.com/xsd/cccv1p0"><module identifier="m1"><title>W</title>'
+            b"<items><item identifier=\"t1\"><content_type>ContextModuleSubHeader</content_type><title>T</title>"
+            b"<indent>300000000</indent></item></items></module></modules>")
+    pkg = make_zip([(M, manifest()), ("course_settings/module_meta.xml", meta)])
+    p = subprocess.run([sys.executable, "-m", "cc_toolkit", "inspect", str(pkg)], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0 and len(p.stdout) < 5000 and "ContextModuleSubHeader: T" in p.stdout
+
+
+@pytest.mark.parametrize("select", ['{"select": {"pages": 1.5}}', '{"select": {"pages": null}}',
+                                   '{"select": {"pages": [[1]]}}'])
+def test_select_values_of_the_wrong_type_are_request_warnings(select):
+    """Canvas would run such a request selectively and match nothing: the audit says so (exit 1, a request
+    warning naming the value), it does not crash."""
+    p = subprocess.run([sys.executable, "-m", "cc_toolkit", "audit", str(ROOT / "sample_packages" / "canvas_course.imscc"),
+                        "--select", select, "--format", "json"], capture_output=True, text=True)
+    assert p.returncode == 1 and p.stderr == ""
+    d = json.loads(p.stdout)
+    assert d["requested"] == [] and len(d["request_warnings"]) == 1 and "select[pages]" in d["request_warnings"][0]
+
+
+def test_option_files_must_be_regular(tmp_path):
+    fifo = tmp_path / "cfg.toml"
+    os.mkfifo(fifo)
+    for opt in ("--config", "--baseline"):
+        p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", str(ROOT / "sample_packages" / "canvas_course.imscc"),
+                            opt, str(fifo)], capture_output=True, text=True, timeout=30)
+        assert p.returncode == 2 and "not a regular file" in p.stderr

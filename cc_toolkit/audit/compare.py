@@ -262,9 +262,11 @@ def load_files_listing(path) -> tuple[dict[str, str], dict[str, str]]:
     """Parse the JSON of GET /courses/:id/files and /folders: (file id -> path, folder id -> full_name).
 
     Accepts {"files": [...], "folders": [...]} or one list mixing both (folders have "full_name")."""
+    from ..config import read_option_file
+
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(read_option_file(path, "--files-listing"))
+    except json.JSONDecodeError as exc:
         raise PackageError(f"--files-listing {path}: cannot be read as JSON ({exc})") from None
     if isinstance(data, dict):
         items = list(data.get("folders") or []) + list(data.get("files") or [])

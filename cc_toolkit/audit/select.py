@@ -94,6 +94,11 @@ def _add(req: Request, key: str, value) -> None:
         req.warnings.append(f"unknown select key {key!r}: Canvas silently matches nothing for it")
         return
     prefix = PREFIX[collection]
+    if value is None or isinstance(value, float) or not isinstance(value, (str, int, bool, list, dict)):
+        req.warnings.append(f"select[{key}] must be a list of ids (or an object of asset strings), "
+                            f"not {json.dumps(value) if isinstance(value, (float, type(None))) else type(value).__name__}; "
+                            "Canvas matches nothing for it")
+        return
     if isinstance(value, (str, int, bool)) and not isinstance(value, list):
         if isinstance(value, bool) or str(value).lower() in _TRUE | {"0", "false", "no", "off"}:
             req.warnings.append(f"select[{key}] is a flag, not a list of ids; use all_{collection} to select all")
@@ -117,6 +122,9 @@ def _add(req: Request, key: str, value) -> None:
             req.items.append(Requested(collection, key, m.group(2), k, k))
         return
     for v in value:
+        if isinstance(v, (list, dict, float)) or v is None:
+            req.warnings.append(f"select[{key}] entry {json.dumps(v)} is not an id; Canvas can never match it")
+            continue
         s = str(v).strip()
         if not re.fullmatch(r"\d+", s):
             req.warnings.append(f"select[{key}] id {s!r} is not a number; Canvas can never match it")
@@ -178,7 +186,7 @@ def parse_select(text: str | None = None, items: tuple[str, ...] = (), export_ty
     if text and not req.given and req.warnings:
         raise ValueError("the select selects nothing Canvas understands: " + "; ".join(req.warnings))
     for item in items:
-        if "=" not in item or not item.split("=", 1)[0].strip():
+        if "=" not in item or not item.split("=", 1)[0].strip() or not item.split("=", 1)[1].strip():
             raise ValueError(f"--item {item!r}: expected TYPE=ID, e.g. pages=5")
         key, value = item.split("=", 1)
         _add(req, key.strip(), [value.strip()])

@@ -8,12 +8,13 @@ COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 def _esc(s: str, prop: bool = False) -> str:
     s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    s = s.replace("\x85", "%C2%85").replace("\u2028", "%E2%80%A8").replace("\u2029", "%E2%80%A9")
     return s.replace(":", "%3A").replace(",", "%2C") if prop else s
 
 
 @validate_reporter("github")
 def validate_github(result) -> str:
-    pkg = result.package.path
+    pkg = result.package.describe()["path"]
     lines = []
     for f in result.findings:
         where = (f.file or "") + (f":{f.line}" if f.line else "")
@@ -27,7 +28,7 @@ def validate_github(result) -> str:
 
 @audit_reporter("github")
 def audit_github(result) -> str:
-    pkg = result.package.path
+    pkg = result.package.describe()["path"]
     lines = [f"::error file={_esc(pkg, True)},title=missing {e.type}::{_esc(f'requested {e.type} {e.id} ({e.identifier}) is not in the package')}"
              for e in result.missing]
     lines += [f"::error file={_esc(pkg, True)},title=unexpected {e.type}::{_esc(f'{e.type} {e.title!r} ({e.identifier}) was not requested')}"

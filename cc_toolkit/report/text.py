@@ -61,7 +61,7 @@ def inspect_text(pkg) -> str:
         for mod in pkg.modules:
             out.append(f"  - {mod.title} ({len(mod.items)} items)")
             for it in mod.items:
-                out.append(f"      {'  ' * (it.indent or 0)}{it.content_type}: {it.title}")
+                out.append(f"      {'  ' * min(max(it.indent or 0, 0), 12)}{it.content_type}: {it.title}")
     elif m and m.organizations:
         out.append("organization:")
         tree: list[str] = []

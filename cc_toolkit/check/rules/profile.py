@@ -162,11 +162,18 @@ def circular_dependency(pkg, ctx):
     state: dict[str, int] = {}  # 1 visiting, 2 done
     reported: set[frozenset] = set()
 
-    def visit(rid: str, path: list[str]):
-        state[rid] = 1
-        path.append(rid)
-        for d in by_id[rid].dependencies:
-            t = d.identifierref
+    def visit(start: str):
+        """Depth-first search with an explicit stack (dependency chains can be thousands long)."""
+        path: list[str] = [start]
+        state[start] = 1
+        stack = [iter(by_id[start].dependencies)]
+        while stack:
+            d = next(stack[-1], None)
+            if d is None:
+                stack.pop()
+                state[path.pop()] = 2
+                continue
+            t, rid = d.identifierref, path[-1]
             if t not in by_id or t == rid:
                 continue
             if state.get(t) == 1:
@@ -175,17 +182,19 @@ def circular_dependency(pkg, ctx):
                 if key not in reported:
                     reported.add(key)
                     r = by_id[cycle[0]]
-                    found.append(Finding("CCP004", "dependency cycle: " + " -> ".join(repr(c) for c in cycle + [t]),
-                                         M, r.line, r.identifier))
+                    loop = cycle + [t]
+                    shown = " -> ".join(repr(c) for c in (loop if len(loop) <= 8 else loop[:4] + ["..."] + loop[-3:]))
+                    found.append(Finding("CCP004", f"dependency cycle of {len(cycle)} resources: "
+                                         + shown.replace("'...'", "..."), M, r.line, r.identifier))
             elif t not in state:
-                visit(t, path)
-        path.pop()
-        state[rid] = 2
+                state[t] = 1
+                path.append(t)
+                stack.append(iter(by_id[t].dependencies))
 
     found: list[Finding] = []
     for rid in by_id:
         if rid not in state:
-            visit(rid, [])
+            visit(rid)
     for r in pkg.manifest.resources:
         for d in r.dependencies:
             if d.identifierref == r.identifier:
