@@ -216,9 +216,8 @@ class _Builder:
     # reading members
     def read(self, name: str) -> bytes | None:
         e = self.src.get(name)
-        check = getattr(self.src, "check_entry", None)
-        if e is not None and check is not None and check(e):
-            return None  # over the size/ratio limits: ZIP013 reports it, nothing is inflated
+        if e is not None and self.src.check_entry(e):
+            return None  # refused (limits, link, special file): ZIP011/ZIP013 report it, nothing is read
         try:
             return self.src.read(name)
         except EntryTooLarge:

@@ -140,6 +140,14 @@ class PackageSource:
         return self._by_folded.get(unicodedata.normalize("NFC", name))
 
     # -- reading -------------------------------------------------------------
+    def check_entry(self, e: Entry) -> str | None:
+        """Why an entry must not be read, or None (zip archives add their size and ratio limits)."""
+        if e.is_symlink:
+            return "symbolic link"
+        if e.special:
+            return "not a regular file"
+        return None
+
     def open(self, name: str) -> BinaryIO:
         raise NotImplementedError
 
