@@ -145,3 +145,12 @@ def classify_link(url: str, doc_path: str, canvas_hosts: tuple[str, ...] = ()) -
         return LinkTarget("other", double_encoded=double)
     target = join(folder_of(doc_path), unquote(parts.path))
     return LinkTarget("relative", target, double_encoded=double)
+
+
+def target_exists(exists, normalized_match, has_dir, t: LinkTarget) -> bool:
+    """Whether a file link (filebase or relative) points at a member (or a folder) of the package.
+    The link was percent-decoded once already, so it is not decoded again."""
+    cands = ([t.path] if t.path else []) + list(t.alt_paths)
+    if any(find_member(exists, normalized_match, c, decode=False).name for c in cands):
+        return True
+    return bool(t.path and has_dir(t.path))

@@ -5,7 +5,7 @@ import posixpath
 import re
 
 from ...finding import Finding
-from ...model.refs import classify_link, find_member
+from ...model.refs import classify_link, target_exists
 from ..registry import rule
 
 _DATA_URI = re.compile(r"""data:[^"'\s)]{0,64}""")
@@ -44,10 +44,8 @@ def _resolved(pkg, ctx):
                 t = classify_link(link.url, doc.file, hosts)
                 problem = None
                 if t.kind in ("filebase", "relative") and src.kind != "manifest":
-                    cands = ([t.path] if t.path else []) + list(t.alt_paths)
-                    if not any(find_member(src.exists, src.normalized_match, c, decode=False).name for c in cands):
-                        if not (t.path and src.has_dir(t.path)):
-                            problem = "LNK001" if t.kind == "filebase" else "LNK006"
+                    if not target_exists(src.exists, src.normalized_match, src.has_dir, t):
+                        problem = "LNK001" if t.kind == "filebase" else "LNK006"
                 elif t.kind == "wiki" and (pkg.pages or pkg.kind == "common_cartridge"):
                     if t.slug not in slugs and t.slug not in page_ids:
                         problem = "LNK002"

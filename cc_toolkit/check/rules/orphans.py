@@ -5,7 +5,7 @@ import posixpath
 import re
 
 from ...finding import Finding
-from ...model.refs import find_member
+from .references import resolved_paths
 from ...read.source import is_os_metadata
 from ..registry import rule
 
@@ -39,7 +39,7 @@ def known_unlisted(name: str, pkg, declared: set[str]) -> str | None:
       "from the manifest.",
       "Declare it in a resource's <file> list, or remove it from the package.")
 def orphan(pkg, ctx):
-    yield from (f for f in ctx.once("orphans", lambda: list(_orphans(pkg))) if f.code == "ORP001")
+    yield from (f for f in ctx.once("orphans", lambda: list(_orphans(pkg, ctx))) if f.code == "ORP001")
 
 
 @rule("ORP002", "expected-unlisted-file", "info", "package",
@@ -47,18 +47,14 @@ def orphan(pkg, ctx):
       "writes without listing, renamed duplicates); the message gives the reason.",
       "Nothing to do, unless the reason does not fit.")
 def expected_unlisted(pkg, ctx):
-    yield from (f for f in ctx.once("orphans", lambda: list(_orphans(pkg))) if f.code == "ORP002")
+    yield from (f for f in ctx.once("orphans", lambda: list(_orphans(pkg, ctx))) if f.code == "ORP002")
 
 
-def _orphans(pkg):
+def _orphans(pkg, ctx):
     if pkg.manifest is None or pkg.source.kind == "manifest":
         return
     src = pkg.source
-    declared = {"imsmanifest.xml"}
-    for r in pkg.manifest.resources:
-        for p in r.file_paths + ([r.href_path] if r.href_path else []):
-            res = find_member(src.exists, src.normalized_match, p)
-            declared.add(res.name or p)
+    declared = {"imsmanifest.xml"} | {res.name or p for p, res in resolved_paths(pkg, ctx).items()}
     for e in src.entries:
         if e.name in declared or (e.is_dir and src.kind == "folder"):
             continue

@@ -9,7 +9,7 @@ from collections import Counter
 
 from ...finding import Finding
 from ...model import qti
-from ...model.refs import classify_link, find_member
+from ...model.refs import classify_link, target_exists
 from ..registry import rule
 
 
@@ -393,8 +393,7 @@ def media_missing(doc, ctx):
         t = classify_link(uri, doc.name)
         if t.kind not in ("filebase", "relative"):
             continue
-        cands = ([t.path] if t.path else []) + list(t.alt_paths)
-        if not any(find_member(src.exists, src.normalized_match, c, decode=False).name for c in cands):
+        if not target_exists(src.exists, src.normalized_match, src.has_dir, t):
             item = next((p for p in el.iterancestors() if qti.localname(p) == "item"), None)
             yield Finding("QTI017", f"<{qti.localname(el)} uri={uri!r}>: no file {t.path!r} in the package",
                           doc.name, el.sourceline, item.get("ident") if item is not None else None)

@@ -14,6 +14,21 @@ def _checks_files(pkg) -> bool:
     return pkg.source.kind != "manifest"
 
 
+def resolved_paths(pkg, ctx) -> dict:
+    """Every manifest file path and resource href resolved to a package entry once per run
+    (REF004, REF005 and the orphan rules all need the same answer)."""
+
+    def compute():
+        src, out = pkg.source, {}
+        for r in pkg.manifest.resources if pkg.manifest else ():
+            for p in r.file_paths + ([r.href_path] if r.href_path else []):
+                if p not in out:
+                    out[p] = find_member(src.exists, src.normalized_match, p)
+        return out
+
+    return ctx.once("resolved_paths", compute)
+
+
 def _ids(pkg) -> set[str]:
     return {r.identifier for r in pkg.manifest.resources} if pkg.manifest else set()
 
@@ -71,7 +86,7 @@ def module_item_target(pkg, ctx):
 def file_missing(pkg, ctx):
     if not pkg.manifest or not _checks_files(pkg):
         return
-    src = pkg.source
+    resolved = resolved_paths(pkg, ctx)
     for r in pkg.manifest.resources:
         refs = [(f.href, f.path, f.line) for f in r.files]
         if r.href and r.href_path not in r.file_paths:
@@ -79,7 +94,7 @@ def file_missing(pkg, ctx):
         for href, path, line in refs:
             if join("", path) is None:
                 continue  # REF008
-            if find_member(src.exists, src.normalized_match, path).name is None:
+            if resolved[path].name is None:
                 yield Finding("REF004", f"resource {r.identifier!r} lists {href!r}, which is not in the package",
                               MANIFEST, line, r.identifier)
 
@@ -91,10 +106,10 @@ def file_missing(pkg, ctx):
 def file_normalized(pkg, ctx):
     if not pkg.manifest or not _checks_files(pkg):
         return
-    src = pkg.source
+    resolved = resolved_paths(pkg, ctx)
     for r in pkg.manifest.resources:
         for f in r.files:
-            res = find_member(src.exists, src.normalized_match, f.path)
+            res = resolved[f.path]
             if res.how in ("decoded", "normalized"):
                 what = "percent-decoding" if res.how == "decoded" else "Unicode normalization"
                 yield Finding("REF005", f"{f.href!r} matches entry {res.name!r} only after {what}",
