@@ -379,3 +379,35 @@ def test_option_files_must_be_regular(tmp_path):
         p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", str(ROOT / "sample_packages" / "canvas_course.imscc"),
                             opt, str(fifo)], capture_output=True, text=True, timeout=30)
         assert p.returncode == 2 and "not a regular file" in p.stderr
+
+
+def _patch_central(data: bytes, name: str, field_offset: int, value: int) -> bytes:
+    """Overwrite a 32-bit field (CRC 16, compressed size 20, size 24) of `name`'s central directory entry."""
+    i = 0
+    while (i := data.index(b"PK\x01\x02", i)) >= 0:
+        n = struct.unpack_from("<H", data, i + 28)[0]
+        if data[i + 46:i + 46 + n] == name.encode():
+            return data[:i + field_offset] + struct.pack("<I", value) + data[i + field_offset + 4:]
+        i += 4
+
+
+@pytest.mark.parametrize("patch,expected", [
+    ((16, 0x12345678), "ZIP010"),  # a wrong CRC: the document is refused, not parsed
+    ((24, 10), "ZIP010"),  # declares 10 bytes but holds more: never more than declared is read, the CRC fails
+])
+def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
+    page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
+    buf = tmp_path / "ok.imscc"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(M, manifest(webres("P", "wiki_content/p.html")))
+        z.writestr("wiki_content/p.html", page)
+    bad = tmp_path / "bad.imscc"
+    bad.write_bytes(_patch_central(buf.read_bytes(), "wiki_content/p.html", *patch))
+    from cc_toolkit.read.source import EntryUnreadable, open_source
+
+    with open_source(bad) as src:
+        with pytest.raises(EntryUnreadable):
+            src.read("wiki_content/p.html")
+        assert src.read(M).startswith(b"<?xml")
+    got = [t for t in triples(bad) if t[1] == "wiki_content/p.html"]
+    assert (expected, "wiki_content/p.html", None) in got

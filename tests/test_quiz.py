@@ -610,3 +610,56 @@ def test_no_quiz_rule_or_model_crash_on_any_corpus_package():
         r.package.close()
     assert crashes == []
     assert quizzes >= 100 and items >= 500
+
+
+# -- the summary model (inspect) ------------------------------------------------------------------
+
+def test_item_summary_reads_type_and_points_from_metadata_and_falls_back_without_them():
+    doc = etree.fromstring(
+        '<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment ident="A" title="T">'
+        '<section ident="root_section">'
+        '<item ident="q1" title="One"><itemmetadata><qtimetadata>'
+        '<qtimetadatafield><fieldlabel>question_type</fieldlabel><fieldentry>multiple_choice_question</fieldentry></qtimetadatafield>'
+        '<qtimetadatafield><fieldlabel>points_possible</fieldlabel><fieldentry>2.5</fieldentry></qtimetadatafield>'
+        '</qtimetadata></itemmetadata><presentation><material><mattext>Pick [x]</mattext></material>'
+        '<response_lid ident="response1"><render_choice><response_label ident="a"/></render_choice></response_lid>'
+        '</presentation></item>'
+        '<item ident="q2"><presentation><response_str ident="r"><render_fib/></response_str></presentation>'
+        '<resprocessing><respcondition><conditionvar><varequal respident="r">yes</varequal></conditionvar>'
+        '<setvar action="Set">1</setvar></respcondition></resprocessing></item>'
+        '</section></assessment></questestinterop>')
+    full = qti.parse_qti(doc, "q.xml")
+    light = qti.parse_qti(doc, "q.xml", detail=False)
+    f1, f2 = full.all_items()
+    s1, s2 = light.all_items()
+    assert (s1.ident, s1.type, s1.type_source, s1.points, s1.summary) == ("q1", "multiple_choice_question", "canvas", 2.5, True)
+    assert s1.responses == () and s1.text == "" and f1.responses[0].ident == "response1" and f1.blanks == ("x",)
+    # no question_type and no cc_profile: the type comes from the structure, so the item is modelled in full
+    assert (s2.type, s2.type_source, s2.summary) == ("short_answer_question", "inferred", False)
+    assert s2 == f2
+    assert light.assessments[0].question_types() == full.assessments[0].question_types() == \
+        {"multiple_choice_question": 1, "short_answer_question": 1}
+    assert light.assessments[0].points() == full.assessments[0].points() == 2.5
+
+
+def test_inspect_model_equals_the_full_model_on_every_corpus_package():
+    """`inspect` reads quiz questions to their type and points only; what it prints must equal what the
+    fully detailed model (the one validate uses) gives, on every real package."""
+    corpus_required()
+    from cc_toolkit.check.engine import load_package
+    from cc_toolkit.report.inspect_data import inspect_data
+
+    compared = summarized = 0
+    for p in _corpus_packages():
+        try:
+            full = load(p)
+        except PackageError:
+            continue
+        light = load_package(p)
+        a, b = inspect_data(full), inspect_data(light)
+        assert a == b, p.name
+        summarized += sum(1 for q in light.quizzes if q.assessment for i in q.assessment.all_items() if i.summary)
+        compared += len(full.quizzes) + len(full.question_banks)
+        full.close()
+        light.close()
+    assert compared >= 100 and summarized >= 500

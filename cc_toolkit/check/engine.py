@@ -141,9 +141,9 @@ def _document_hooks(rules: list[Rule], ctx: Context, raw: list[Finding]):
 
 
 def load_package(path, limits: Limits = DEFAULT_LIMITS, jobs: int | None = 1) -> Package:
-    """The model only (what `inspect` shows), read with the same worker processes as `validate`."""
-    families = frozenset(r.family for r in all_rules())
-    pkg, _ctx, _raw, _rules = _read(path, Config(limits=limits, jobs=jobs, ignore=families))
+    """The model only (what `inspect` shows): no rules and no link collection, quiz questions to their
+    type and points; read with the same worker processes as `validate`."""
+    pkg, _ctx, _raw, _rules = _read(path, Config(limits=limits, jobs=jobs), model_only=True)
     return pkg
 
 
@@ -161,12 +161,13 @@ def run(path, config: Config | None = None) -> Result:
     return Result(pkg, findings, ctx.links, config, suppressed)
 
 
-def _read(path, config: Config):
-    """Read and model the package, running the document rules on each document as it is parsed."""
-    rules = [r for r in all_rules() if config.enabled(r.code)]
+def _read(path, config: Config, model_only: bool = False):
+    """Read and model the package, running the document rules on each document as it is parsed
+    (`model_only`: no rules, no hooks, the summary model of quiz questions)."""
+    rules = [] if model_only else [r for r in all_rules() if config.enabled(r.code)]
     ctx = Context(config)
     raw: list[Finding] = []
-    on_xml, on_html = _document_hooks(rules, ctx, raw)
+    on_xml, on_html = (None, None) if model_only else _document_hooks(rules, ctx, raw)
 
     def on_package(pkg: Package) -> None:
         ctx.package = pkg  # document rules may consult kind, version and manifest
@@ -182,13 +183,15 @@ def _read(path, config: Config):
                   "manifest": pkg.manifest}
         size = -(-len(names) // (jobs * 8))  # many small chunks: workers take the next one when done
         chunks = [names[i:i + size] for i in range(0, len(names), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(path, config, header)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                 initargs=(path, config, header, model_only)) as pool:
             for state, chunk_raw, chunk_links in pool.map(_read_chunk, chunks):
                 builder.merge(state)
                 raw.extend(chunk_raw)
                 ctx.links.extend(chunk_links)
 
-    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package, runner=parallel)
+    pkg = load(path, config.limits, on_xml=on_xml, on_html=on_html, on_package=on_package, runner=parallel,
+               detail=not model_only)
     return pkg, ctx, raw, rules
 
 
@@ -198,13 +201,13 @@ PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more t
 _WORKER: dict = {}
 
 
-def _init_worker(path, config, header) -> None:
+def _init_worker(path, config, header, model_only) -> None:
     """Once per worker process: what every chunk needs (the manifest model is sent once, not per chunk,
     and the archive's directory is read once)."""
     from ..read.source import open_source
 
     _WORKER.update(path=path, config=config, header=header, source=open_source(path, config.limits),
-                   rules=[r for r in all_rules() if config.enabled(r.code)])
+                   model_only=model_only, rules=[r for r in all_rules() if config.enabled(r.code)])
 
 
 def _read_chunk(names):
@@ -214,12 +217,13 @@ def _read_chunk(names):
 
     ctx = Context(config)
     raw: list[Finding] = []
-    on_xml, on_html = _document_hooks(rules, ctx, raw)
+    model_only = _WORKER["model_only"]
+    on_xml, on_html = (None, None) if model_only else _document_hooks(rules, ctx, raw)
 
     def on_package(pkg):
         ctx.package = pkg
 
-    state = read_members(_WORKER["source"], path, header, names, on_xml, on_html, on_package)
+    state = read_members(_WORKER["source"], path, header, names, on_xml, on_html, on_package, not model_only)
     return state, raw, ctx.links
 
 

@@ -48,16 +48,17 @@ HtmlHook = Callable[[str, str], None]
 
 
 def _ln(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""  # '{ns}name' or 'name'
 
 
 def _kids(el, name: str):
-    return [c for c in el if isinstance(c.tag, str) and _ln(c) == name]
+    return [c for c in el if _ln(c) == name]
 
 
 def _kid(el, name: str):
     for c in el:
-        if isinstance(c.tag, str) and _ln(c) == name:
+        if _ln(c) == name:
             return c
     return None
 
@@ -88,7 +89,7 @@ def _float(v: str | None) -> float | None:
 
 
 def _descendants(el, name: str):
-    return (d for d in el.iter() if isinstance(d.tag, str) and _ln(d) == name)
+    return (d for d in el.iter() if _ln(d) == name)
 
 
 def _lom_string(el) -> str | None:
@@ -193,21 +194,22 @@ def members_to_read(pkg: Package) -> list[str]:
 
 
 def read_members(source: PackageSource, path, header: dict, names: list[str], on_xml=None, on_html=None,
-                 on_package=None) -> MemberState:
+                 on_package=None, detail: bool = True) -> MemberState:
     """Read some members of an open package in a worker process; `header` carries what the main process
     learned from the manifest (kind, version, flavour, the manifest model)."""
     pkg = Package(path=str(path), source=source, **header)
     if on_package:
         on_package(pkg)
-    b = _Builder(pkg, on_xml, on_html)
+    b = _Builder(pkg, on_xml, on_html, detail)
     for name in names:
         b.member(name)
     return b.state()
 
 
 class _Builder:
-    def __init__(self, pkg: Package, on_xml: XmlHook | None, on_html: HtmlHook | None):
+    def __init__(self, pkg: Package, on_xml: XmlHook | None, on_html: HtmlHook | None, detail: bool = True):
         self.pkg = pkg
+        self.detail = detail  # False: quiz questions to their type and points only (qti.parse_qti)
         self.src = pkg.source
         self.on_xml = on_xml
         self.on_html = on_html
@@ -342,7 +344,7 @@ class _Builder:
                          points=_float(_text(root, "points_possible")), quiz_type=_text(root, "quiz_type"),
                          assignment=a.get("identifier") if a is not None else None, meta=qti.parse_quiz_meta(root))
         elif ln == "questestinterop":
-            model = qti.parse_qti(root, name)  # the small QTI model, from the tree parsed once
+            model = qti.parse_qti(root, name, self.detail)  # the small QTI model, from the tree parsed once
             doc.qti = model  # handed on to the QTI rules with the document (qti.model_of)
             asmt = model.assessments[0] if model.assessments else None
             f.update(items=len(model.all_items()), banks=[(b.ident, b.title_or_bank, len(b.all_items())) for b in model.banks],
@@ -529,23 +531,25 @@ class _Builder:
 
 def load(path, limits: Limits = DEFAULT_LIMITS, on_xml: XmlHook | None = None,
          on_html: HtmlHook | None = None, on_package: Callable[[Package], None] | None = None,
-         runner: Callable | None = None) -> Package:
+         runner: Callable | None = None, detail: bool = True) -> Package:
     """Open and model a package. Raises PackageError only when the input cannot be read at all.
 
     `on_package(pkg)` is called once the kind, version and manifest are known, before the other
-    members are read, so document hooks can consult them (e.g. the CC version for schema choice)."""
+    members are read, so document hooks can consult them (e.g. the CC version for schema choice).
+    `detail=False` models quiz questions to their type and points only (enough for `inspect`; the QTI
+    rules need the detail)."""
     source = open_source(path, limits)
     try:
-        return _load(source, str(path), on_xml, on_html, on_package, runner)
+        return _load(source, str(path), on_xml, on_html, on_package, runner, detail)
     except BaseException:
         source.close()
         raise
 
 
-def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None, runner=None) -> Package:
+def _load(source: PackageSource, path: str, on_xml, on_html, on_package=None, runner=None, detail=True) -> Package:
     pkg = Package(path=path, source=source, kind="files_zip")
     pkg.findings.extend(source.issues)
-    b = _Builder(pkg, on_xml, on_html)
+    b = _Builder(pkg, on_xml, on_html, detail)
     if source.exists(MANIFEST):
         doc = b.parse(MANIFEST)
         root = doc.root if doc else None

@@ -1,13 +1,31 @@
 """Models of the Canvas objects behind the resources of an export."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
 class _Obj:
+    _skip: tuple[str, ...] = ()  # fields kept out of to_dict (the QTI model objects)
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data, like dataclasses.asdict but without its deep copies (it runs once per object in
+        `inspect --format json`)."""
+        names = type(self).__dict__.get("_names")
+        if names is None:
+            names = tuple(f.name for f in fields(self) if f.name not in self._skip)
+            setattr(type(self), "_names", names)
+        return {n: _plain_value(getattr(self, n)) for n in names}
+
+
+def _plain_value(v):
+    if isinstance(v, tuple):
+        return [_plain_value(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _plain_value(x) for k, x in v.items()}
+    if isinstance(v, _Obj):
+        return v.to_dict()
+    return v
 
 
 @dataclass(frozen=True)
@@ -94,8 +112,7 @@ class Quiz(_Obj):
     assessment: Any = field(default=None, hash=False, compare=False, repr=False)  # full Canvas QTI, else the QTI file
     cc_assessment: Any = field(default=None, hash=False, compare=False, repr=False)  # CC profile file, when both exist
 
-    def to_dict(self) -> dict:
-        return _plain(self, ("meta", "assessment", "cc_assessment"))
+    _skip = ("meta", "assessment", "cc_assessment")
 
 
 @dataclass(frozen=True)
@@ -108,13 +125,7 @@ class QuestionBank(_Obj):
     points_possible: float | None = None
     bank: Any = field(default=None, hash=False, compare=False, repr=False)  # qti.Assessment (objectbank)
 
-    def to_dict(self) -> dict:
-        return _plain(self, ("bank",))
-
-
-def _plain(obj, skip: tuple[str, ...]) -> dict:
-    return {f.name: (dict(v) if isinstance(v := getattr(obj, f.name), dict) else v)
-            for f in fields(obj) if f.name not in skip}
+    _skip = ("bank",)
 
 
 @dataclass(frozen=True)

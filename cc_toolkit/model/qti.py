@@ -187,9 +187,7 @@ def plain(html: str | None) -> str:
 def _metadata(el) -> dict[str, str]:
     """qtimetadatafield label -> entry below `el` (first value wins)."""
     out: dict[str, str] = {}
-    for md in el.iter():
-        if not isinstance(md.tag, str) or localname(md) != "qtimetadatafield":
-            continue
+    for md in el.iter("{*}qtimetadatafield"):  # filtered in C: any or no namespace
         label = _text(_kid(md, "fieldlabel"))
         if label and label not in out:
             out[label] = _text(_kid(md, "fieldentry")) or ""
@@ -290,6 +288,7 @@ class Item:
     unsupported: tuple[tuple[str, int | None], ...] = ()  # (element, line) Canvas cannot import
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
     line: int | None = None
+    summary: bool = False  # modelled to its type and points only (`parse_qti(detail=False)`)
 
     def response(self, ident: str | None) -> Response | None:
         return next((r for r in self.responses if r.ident == ident), None)
@@ -442,10 +441,14 @@ class QuizMeta:
 
 # -- parsing -----------------------------------------------------------------------------------
 
-def parse_qti(root, file: str) -> QtiDocument:
-    """The model of one QTI 1.2 document (root `questestinterop`, or a bare `item`)."""
+def parse_qti(root, file: str, detail: bool = True) -> QtiDocument:
+    """The model of one QTI 1.2 document (root `questestinterop`, or a bare `item`).
+
+    `detail=False` models each item to its type and points only (`item_summary`): what `inspect`
+    counts, at a fraction of the cost; the QTI rules always get the detailed model."""
+    item = parse_item if detail else item_summary
     qti2: list[tuple[str, int | None]] = []
-    for el in root.iter():
+    for el in root.iter() if detail else ():
         tag = el.tag  # string tests on the tag: this loop visits every element of the document
         if isinstance(tag, str) and (tag[tag.rfind("}") + 1:] in QTI2_NAMES or "imsqti_v2" in tag
                                      or "imsqtiasi_v3" in tag):
@@ -454,33 +457,33 @@ def parse_qti(root, file: str) -> QtiDocument:
                 break
     assessments, banks, loose = [], [], []
     if localname(root) == "item":
-        loose.append(parse_item(root))
+        loose.append(item(root))
     else:
         for c in root:
             if not _ours(c):
                 continue
             ln = localname(c)
             if ln == "assessment":
-                assessments.append(_assessment(c, file, bank=False))
+                assessments.append(_assessment(c, file, False, item))
             elif ln == "objectbank":
-                banks.append(_assessment(c, file, bank=True))
+                banks.append(_assessment(c, file, True, item))
             elif ln == "item":
-                loose.append(parse_item(c))
+                loose.append(item(c))
             elif ln == "section":
-                loose.extend(_section(c).all_items())
+                loose.extend(_section(c, item).all_items())
     return QtiDocument(file, _ns(root), tuple(assessments), tuple(banks), tuple(loose), tuple(qti2), root.sourceline)
 
 
-def _assessment(el, file: str, bank: bool) -> Assessment:
+def _assessment(el, file: str, bank: bool, item) -> Assessment:
     md = {}
     for q in _kids(el, "qtimetadata"):
         md.update({k: v for k, v in _metadata(q).items() if k not in md})
     return Assessment(el.get("ident"), el.get("title"),
-                      tuple(_section(s) for s in _kids(el, "section")),
-                      tuple(parse_item(i) for i in _kids(el, "item")), md, bank, file, el.sourceline)
+                      tuple(_section(s, item) for s in _kids(el, "section")),
+                      tuple(item(i) for i in _kids(el, "item")), md, bank, file, el.sourceline)
 
 
-def _section(el) -> Section:
+def _section(el, item) -> Section:
     pick = ppi = ref = None
     external = has_sel = False
     so = _kid(el, "selection_ordering")
@@ -498,8 +501,8 @@ def _section(el) -> Section:
             external = external or (_text(_kid(sel, "sourcebank_is_external")) or "").lower() == "true"
     entries = tuple((b.get("sourcebank_ref") or "", b.sourceline) for b in _kids(el, "bankentry_item"))
     return Section(el.get("ident"), el.get("title"),
-                   tuple(parse_item(i) for i in _kids(el, "item")),
-                   tuple(_section(s) for s in _kids(el, "section")),
+                   tuple(item(i) for i in _kids(el, "item")),
+                   tuple(_section(s, item) for s in _kids(el, "section")),
                    pick, ppi, ref, external, has_sel, entries, len(_kids(el, "itemref")), el.sourceline)
 
 
@@ -680,6 +683,24 @@ def parse_item(el) -> Item:
                 plain(html), tuple(dict.fromkeys(BLANK_RE.findall(html))), resps, conds,
                 tuple(f.get("ident") or "" for f in _kids(el, "itemfeedback")), bool(rps), calc_answers, numeric,
                 tuple(unsupported), md, el.sourceline)
+
+
+def item_summary(el) -> Item:
+    """An item modelled to its identity, type and points (from its metadata), without responses, scoring
+    or text. An item with neither a Canvas question_type nor a CC profile is modelled in full, because
+    its type is inferred from its responses."""
+    im = _kid(el, "itemmetadata")
+    md = _metadata(im) if im is not None else {}
+    qtype = md.get("question_type") or None
+    profile = md.get("cc_profile") or None
+    if qtype:
+        etype, source = _canonical(qtype), "canvas"
+    elif profile and profile in CC_PROFILES:
+        etype, source = CC_PROFILES[profile], "cc_profile"
+    else:
+        return parse_item(el)
+    return Item(el.get("ident"), el.get("title"), qtype, profile, etype, source, _float(md.get("points_possible")),
+                "", (), (), (), (), False, metadata=md, line=el.sourceline, summary=True)
 
 
 def _canonical(qtype: str) -> str:
