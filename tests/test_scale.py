@@ -139,3 +139,37 @@ def test_parallel_documents_give_identical_results(rel, monkeypatch):
 
 def json_dump(d) -> str:
     return json.dumps(d, sort_keys=True, default=str)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_workers_inherit_or_reopen_the_package(method, monkeypatch):
+    """Forked workers reuse the parent's listing with their own file handle (ZipSource.for_worker); spawned
+    workers open the package again. Both give what one process gives, for validate and for inspect."""
+    import multiprocessing
+
+    from cc_toolkit.check import engine
+    from cc_toolkit.read.source import ZipSource, open_source
+    from cc_toolkit.report.inspect_data import inspect_data
+
+    from .conftest import CORPUS, corpus_required
+
+    corpus_required()
+    pkg_path = CORPUS / "decagondev+web-s10/web-s10.imscc"
+    real = multiprocessing.get_context
+    monkeypatch.setattr(engine.multiprocessing, "get_context", lambda method_=None: real(method))
+    monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)
+    one, two = run(pkg_path, Config(jobs=1)), run(pkg_path, Config(jobs=2))
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    light_one, light_two = engine.load_package(pkg_path, jobs=1), engine.load_package(pkg_path, jobs=2)
+    assert json_dump(inspect_data(light_one)) == json_dump(inspect_data(light_two)) \
+        == json_dump(inspect_data(one.package))
+    for p in (one.package, two.package, light_one, light_two):
+        p.close()
+    with open_source(pkg_path) as src:
+        assert isinstance(src, ZipSource)
+        twin = src.for_worker()
+        assert twin._fh is not src._fh and twin.entries is src.entries  # own handle, shared listing
+        name = next(e.name for e in src.entries if e.name.endswith(".html"))
+        assert twin.read(name) == src.read(name)
+        twin.close()
+        assert src.read(name)  # closing the twin leaves the parent's handle open

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -183,8 +184,11 @@ def _read(path, config: Config, model_only: bool = False):
                   "manifest": pkg.manifest}
         size = -(-len(names) // (jobs * 8))  # many small chunks: workers take the next one when done
         chunks = [names[i:i + size] for i in range(0, len(names), size)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(path, config, header, model_only)) as pool:
+        mp = multiprocessing.get_context()
+        # forked workers inherit the open source and reuse its listing; spawned ones open the package again
+        inherited = pkg.source if mp.get_start_method() == "fork" else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp, initializer=_init_worker,
+                                 initargs=(path, config, header, model_only, inherited)) as pool:
             for state, chunk_raw, chunk_links in pool.map(_read_chunk, chunks):
                 builder.merge(state)
                 raw.extend(chunk_raw)
@@ -201,12 +205,13 @@ PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more t
 _WORKER: dict = {}
 
 
-def _init_worker(path, config, header, model_only) -> None:
+def _init_worker(path, config, header, model_only, inherited=None) -> None:
     """Once per worker process: what every chunk needs (the manifest model is sent once, not per chunk,
     and the archive's directory is read once)."""
     from ..read.source import open_source
 
-    _WORKER.update(path=path, config=config, header=header, source=open_source(path, config.limits),
+    source = inherited.for_worker() if inherited is not None else open_source(path, config.limits)
+    _WORKER.update(path=path, config=config, header=header, source=source,
                    model_only=model_only, rules=[r for r in all_rules() if config.enabled(r.code)])
 
 

@@ -288,12 +288,18 @@ class _Builder:
         def p(h: str) -> str:
             return (join(base, h) if base else join("", h)) or h
         href = r.get("href")
-        files = tuple(FileRef(f.get("href") or "", p(f.get("href") or ""), f.sourceline) for f in _kids(r, "file"))
-        deps = tuple(Dependency(d.get("identifierref") or "", d.sourceline) for d in _kids(r, "dependency"))
-        variants = tuple(v.get("identifierref") or "" for v in _descendants(r, "variant"))
-        inline = any(isinstance(c.tag, str) and _ln(c) not in ("file", "dependency", "metadata", "variant") for c in r)
+        files, deps, inline = [], [], False
+        for c in r:  # one pass over the children: this runs for every resource of the manifest
+            n = _ln(c)
+            if n == "file":
+                files.append(FileRef(c.get("href") or "", p(c.get("href") or ""), c.sourceline))
+            elif n == "dependency":
+                deps.append(Dependency(c.get("identifierref") or "", c.sourceline))
+            elif n and n not in ("metadata", "variant"):
+                inline = True
+        variants = tuple(v.get("identifierref") or "" for v in r.iter("{*}variant"))  # at any depth, filtered in C
         return Resource(r.get("identifier") or "", r.get("type") or "", href, p(href) if href else None,
-                        r.get("intendeduse"), files, deps, variants, r.sourceline, inline)
+                        r.get("intendeduse"), tuple(files), tuple(deps), variants, r.sourceline, inline)
 
     # per-document facts
     def xml_member(self, name: str) -> None:

@@ -155,8 +155,8 @@ def _kid(el, name: str):
 def _text(el) -> str | None:
     if el is None:
         return None
-    t = "".join(el.itertext()).strip()
-    return t or None
+    t = (el.text or "") if len(el) == 0 else "".join(el.itertext())  # a leaf's text without the iterator
+    return t.strip() or None
 
 
 def _float(v: str | None) -> float | None:
@@ -188,9 +188,16 @@ def _metadata(el) -> dict[str, str]:
     """qtimetadatafield label -> entry below `el` (first value wins)."""
     out: dict[str, str] = {}
     for md in el.iter("{*}qtimetadatafield"):  # filtered in C: any or no namespace
-        label = _text(_kid(md, "fieldlabel"))
+        label = entry = None
+        for c in md:  # the first fieldlabel and fieldentry, in one pass
+            n = _our_local(c.tag)
+            if n == "fieldlabel":
+                label = c if label is None else label
+            elif n == "fieldentry":
+                entry = c if entry is None else entry
+        label = _text(label)
         if label and label not in out:
-            out[label] = _text(_kid(md, "fieldentry")) or ""
+            out[label] = _text(entry) or ""
     return out
 
 

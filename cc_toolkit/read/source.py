@@ -168,6 +168,11 @@ class PackageSource:
     def close(self) -> None:
         pass
 
+    def for_worker(self) -> "PackageSource":
+        """This source for a forked worker process: the listing is reused, never read again; anything that
+        must not be shared across processes (an open file's position) is the worker's own."""
+        return self
+
     def __enter__(self):
         return self
 
@@ -222,7 +227,7 @@ class ZipSource(PackageSource):
                     raw = name.encode("cp437")
                 except UnicodeEncodeError:
                     raw = None
-                if raw is not None and any(b > 0x7F for b in raw):
+                if raw is not None and not raw.isascii():
                     try:  # many tools write UTF-8 names without setting the flag
                         name = raw.decode("utf-8")
                     except UnicodeDecodeError:
@@ -295,6 +300,19 @@ class ZipSource(PackageSource):
         if len(data) > limit:
             raise EntryTooLarge(name)
         return data
+
+    def for_worker(self) -> "ZipSource":
+        """A copy with its own file handle (a forked child shares the parent's file offset); zipfile reads
+        each entry by seeking from its header offset, so the central directory is not read again."""
+        import copy
+        import threading
+
+        twin = copy.copy(self)
+        twin._fh = open(self.path, "rb")
+        twin._zip = copy.copy(self._zip)
+        twin._zip.fp = twin._fh
+        twin._zip._lock = threading.RLock()
+        return twin
 
     def close(self) -> None:
         self._zip.close()
