@@ -156,7 +156,7 @@ def test_workers_inherit_or_reopen_the_package(method, monkeypatch):
     corpus_required()
     pkg_path = CORPUS / "decagondev+web-s10/web-s10.imscc"
     real = multiprocessing.get_context
-    monkeypatch.setattr(engine.multiprocessing, "get_context", lambda method_=None: real(method))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method_=None: real(method))
     monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)
     one, two = run(pkg_path, Config(jobs=1)), run(pkg_path, Config(jobs=2))
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..finding import Finding, Severity
@@ -184,6 +182,9 @@ def _read(path, config: Config, model_only: bool = False):
                   "manifest": pkg.manifest}
         size = -(-len(names) // (jobs * 8))  # many small chunks: workers take the next one when done
         chunks = [names[i:i + size] for i in range(0, len(names), size)]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor  # imported when used: small packages never need it
+
         mp = multiprocessing.get_context()
         # forked workers inherit the open source and reuse its listing; spawned ones open the package again
         inherited = pkg.source if mp.get_start_method() == "fork" else None

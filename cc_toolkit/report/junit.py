@@ -2,13 +2,13 @@
 passing cases for findings below it and for every rule that found nothing."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
 from ..check.registry import all_rules
 from . import audit_reporter, safe, validate_reporter
 
 
 def _case(classname: str, name: str, failure: tuple[str, str, str] | None = None, out: str | None = None) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # imported when used: it pulls in urllib and http
+
     # XML 1.0 cannot carry control characters: package-controlled text is escaped first
     name = safe(name)
     failure = tuple(safe(x) for x in failure) if failure else None
@@ -23,6 +23,8 @@ def _case(classname: str, name: str, failure: tuple[str, str, str] | None = None
 
 
 def _doc(suite: str, cases: list[str], failures: int) -> str:
+    from xml.sax.saxutils import quoteattr
+
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n'
             f'  <testsuite name={quoteattr(safe(suite))} tests="{len(cases)}" failures="{failures}" errors="0">\n'
             + "".join(cases) + "  </testsuite>\n</testsuites>")
