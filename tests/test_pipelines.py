@@ -122,6 +122,16 @@ def test_explain_and_rules_formats():
     assert {r["code"] for r in rules} == {r.code for r in all_rules()}
 
 
+def test_every_rule_explains_with_an_example_line():
+    """`explain` shows a finding line for every code, with the code's own default severity."""
+    from cc_toolkit.report.explain import EXAMPLES, explain_text
+
+    for r in all_rules():
+        assert f" {r.severity} {r.code} " in EXAMPLES[r.code], r.code
+        assert "Example:\n  " + EXAMPLES[r.code] in explain_text(r)
+    assert set(EXAMPLES) == {r.code for r in all_rules()}  # no example for a code that does not exist
+
+
 def test_diff_commands(tmp_path):
     assert cli("diff", CLEAN, CLEAN).returncode == 0
     p = cli("diff", CLEAN, BROKEN, "--format", "json")
