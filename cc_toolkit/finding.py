@@ -34,6 +34,14 @@ class Finding:
     severity: Severity | None = None
     column: int | None = None
 
+    @property
+    def location(self) -> str:
+        """FILE[:LINE[:COLUMN]], as compilers print it ('' for a finding about the whole package)."""
+        where = self.file or ""
+        if self.line:
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        return where
+
     def sort_key(self):
         return (self.file or "", self.line or 0, self.code, self.identifier or "", self.message)
 
@@ -44,5 +52,6 @@ class Finding:
             "message": self.message,
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "identifier": self.identifier,
         }

@@ -27,7 +27,7 @@ def test_validate_broken_exit_1_and_json_shape():
     assert data["summary"] == {"error": 13, "warning": 8, "info": 0}
     f = next(f for f in data["findings"] if f["code"] == "ID002")
     assert f == {"code": "ID002", "severity": "error", "message": "identifier '1bad' is not a valid xs:ID",
-                 "file": "imsmanifest.xml", "line": 69, "identifier": "1bad"}
+                 "file": "imsmanifest.xml", "line": 69, "column": None, "identifier": "1bad"}
 
 
 def test_fail_on_levels():

@@ -53,7 +53,7 @@ def test_sarif_for_validate():
     art = run["artifacts"][loc["artifactLocation"]["index"]]
     assert art == {"location": {"uri": "wiki_content/links.html"}, "parentIndex": 0}
     assert run["artifacts"][0]["location"]["uri"] == str(BROKEN)
-    assert loc["region"] == {"startLine": 10} and res["level"] == "error"
+    assert loc["region"] == {"startLine": 10, "startColumn": 6} and res["level"] == "error"  # <img src=... at column 6
     assert rules[res["ruleIndex"]]["id"] == "LNK001"
 
 

@@ -270,3 +270,23 @@ def test_every_filebase_spelling_resolves(token, make_zip):
     bad = page(f'<img src="{token}/img/missing.png">')
     assert [t for t in triples(_zip(make_zip, ok)) if t[0] == "LNK001"] == []
     assert [t for t in triples(_zip(make_zip, bad)) if t[0] == "LNK001"] == [("LNK001", "wiki_content/p.html", 2)]
+
+
+def test_columns_in_characters_where_the_reader_knows_them(make_zip):
+    """Columns (1-based, in characters: libxml2 counts bytes) for syntax errors, bad bytes and links in HTML
+    files; none for links inside XML rich text, whose escaping moves every column."""
+    from .conftest import findings
+
+    members = with_manifest(webres("P1", "wiki_content/p.html"), extra=[
+        ("a.xml", "<a>\n  é<b></c>\n</a>".encode()),  # libxml2 says byte column 11
+        ("b.xml", b"<a>\n\xc3\xa9\x01</a>"),  # the control character is the 2nd character of line 2
+        ("wiki_content/p.html", '<html><body>\n<p>ü <img src="gone.png"></p>\n</body></html>'.encode()),
+        ("wiki_content/q.html", b"<p>ok</p>\n\xff"),
+    ])
+    got = {(f.code, f.file): (f.line, f.column) for f in findings(make_zip(members))}
+    assert got[("XML001", "a.xml")] == (2, 10)
+    assert got[("XML003", "b.xml")] == (2, 2)
+    assert got[("LNK006", "wiki_content/p.html")] == (2, 11)  # "<p>ü <img " is 10 characters
+    assert got[("HTM002", "wiki_content/q.html")] == (2, 1)
+    f = next(f for f in findings(make_zip(members)) if f.code == "LNK006")
+    assert f.location == "wiki_content/p.html:2:11" and f.to_dict()["column"] == 11

@@ -106,7 +106,7 @@ def _collect_rich_links(doc: XmlDoc, ctx: Context) -> None:
             continue
         text = el.text
         if text and "<" in text and el.tag.rsplit("}", 1)[-1] in RICH_TEXT:
-            links.extend(extract_links(text, el.sourceline or 1))
+            links.extend(extract_links(text, el.sourceline or 1, columns=False))
     if links:
         ctx.links.append(DocLinks(doc.name, links))
 

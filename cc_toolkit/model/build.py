@@ -16,7 +16,7 @@ from lxml import etree
 from ..errors import PackageError
 from ..finding import Finding
 from ..read.source import MANIFEST, DEFAULT_LIMITS, EntryTooLarge, EntryUnreadable, Limits, PackageSource, is_os_metadata, open_source
-from ..read.xml import XmlDoc, parse_bytes
+from ..read.xml import XmlDoc, column_of, line_of, parse_bytes
 from . import canvas as cv
 from . import qti
 from .manifest import Dependency, ExportError, FileRef, Item, Manifest, Organization, Resource
@@ -393,7 +393,7 @@ class _Builder:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             self.pkg.findings.append(Finding("HTM002", f"not valid UTF-8 (0x{data[exc.start]:02x} at offset {exc.start})",
-                                             name, data.count(b"\n", 0, exc.start) + 1))
+                                             name, line_of(data, exc.start), column=column_of(data, exc.start)))
             text = data.decode("utf-8", errors="replace")
         if text.startswith("\ufeff"):
             text = text[1:]

@@ -72,10 +72,12 @@ class Link:
     url: str
     line: int
     attr: str
+    column: int | None = None  # of the attribute, in an HTML file (None for HTML escaped inside XML)
 
 
-def extract_links(text: str, first_line: int = 1) -> list[Link]:
-    """Every href/src/data/poster attribute value in an HTML text, with its line number.
+def extract_links(text: str, first_line: int = 1, columns: bool = True) -> list[Link]:
+    """Every href/src/data/poster attribute value in an HTML text, with its line number (and column, when
+    `text` is a whole file: HTML escaped inside an XML element does not keep the file's columns).
 
     A tolerant scan: malformed markup does not hide links, and nothing is fetched.
     """
@@ -85,7 +87,8 @@ def extract_links(text: str, first_line: int = 1) -> list[Link]:
         line += text.count("\n", pos, m.start())
         pos = m.start()
         value = m.group(2) if m.group(2) is not None else m.group(3)
-        out.append(Link(_unescape_html(value.strip()), line, m.group(1).lower()))
+        col = m.start() - text.rfind("\n", 0, m.start()) if columns else None
+        out.append(Link(_unescape_html(value.strip()), line, m.group(1).lower(), col))
     return out
 
 

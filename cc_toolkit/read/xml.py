@@ -62,6 +62,24 @@ def line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def column_of(data: bytes, offset: int) -> int:
+    """1-based column, in characters, of a byte offset (its line read as UTF-8, bad bytes counting one each)."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    return len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
+def column_at(data: bytes, line: int | None, byte_column: int | None) -> int | None:
+    """libxml2 reports columns in bytes: the same place in characters (None when unknown)."""
+    if not line or not byte_column or byte_column < 1:
+        return None
+    start = 0
+    for _ in range(line - 1):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return None
+    return column_of(data, min(start + byte_column - 1, len(data)))
+
+
 @dataclass
 class XmlDoc:
     """A parsed XML member. `root` is None when the document could not be parsed at all."""
@@ -128,7 +146,8 @@ def check_encoding(data: bytes, name: str) -> tuple[bytes, list[Finding]]:
         except UnicodeDecodeError as exc:
             findings.append(
                 Finding("XML002", f"bytes are not valid UTF-8 (0x{body[exc.start]:02x} at offset {exc.start}"
-                        f"{'' if not declared else ', declared ' + repr(declared)})", name, line_of(body, exc.start))
+                        f"{'' if not declared else ', declared ' + repr(declared)})", name, line_of(body, exc.start),
+                        column=column_of(body, exc.start))
             )
             text = body.decode("utf-8", errors="replace")
             body = text.encode("utf-8")
@@ -149,7 +168,8 @@ def check_illegal_chars(body: bytes, name: str) -> tuple[bytes, list[Finding]]:
         return body, []
     count = len(_ILLEGAL.findall(body))
     f = Finding("XML003", f"character U+{body[m.start()]:04X} is not allowed in XML 1.0"
-                + (f" ({count} such characters)" if count > 1 else ""), name, line_of(body, m.start()))
+                + (f" ({count} such characters)" if count > 1 else ""), name, line_of(body, m.start()),
+                column=column_of(body, m.start()))
     return _ILLEGAL.sub(b"\xef\xbf\xbd", body), [f]
 
 
@@ -180,7 +200,8 @@ def parse_bytes(data: bytes, name: str) -> XmlDoc:
             findings.append(Finding("XML001", "cannot be parsed without expanding its DOCTYPE entities", name,
                                     exc.lineno or None))
             return XmlDoc(name, None, findings)
-        findings.append(Finding("XML001", f"not well-formed: {msg}", name, exc.lineno or None))
+        findings.append(Finding("XML001", f"not well-formed: {msg}", name, exc.lineno or None,
+                                column=column_at(body, exc.lineno, (exc.position or (0, 0))[1])))
         return XmlDoc(name, None, findings)
     except (ValueError, MemoryError) as exc:
         findings.append(Finding("XML001", f"cannot be parsed: {exc}", name))

@@ -12,15 +12,15 @@ EXAMPLES = {
     "ID001": "imsmanifest.xml:66: error ID001 identifier 'ia8179e96178e0bbdb4960fd376725526' is already used at line 61",
     "ID002": "imsmanifest.xml:69: error ID002 identifier '1bad' is not a valid xs:ID [1bad]",
     "ID003": "imsmanifest.xml:12: error ID003 resource of type 'webcontent' has no identifier",
-    "LNK001": "wiki_content/links.html:10: error LNK001 src='$IMS-CC-FILEBASE$/images/missing.png': "
+    "LNK001": "wiki_content/links.html:10:6: error LNK001 src='$IMS-CC-FILEBASE$/images/missing.png': "
               "no file 'web_resources/images/missing.png' in the package",
-    "LNK002": "wiki_content/links.html:11: warning LNK002 href='$WIKI_REFERENCE$/pages/no-such-page': "
+    "LNK002": "wiki_content/links.html:11:4: warning LNK002 href='$WIKI_REFERENCE$/pages/no-such-page': "
               "no page 'no-such-page' in the package",
     "LNK003": "wiki_content/p.html:2: warning LNK003 href='$CANVAS_OBJECT_REFERENCE$/assignments/i99': "
               "no assignments 'i99' in the package",
-    "LNK004": "wiki_content/links.html:9: warning LNK004 href='https://canvas.example.edu/courses/42/pages/welcome' "
+    "LNK004": "wiki_content/links.html:9:7: warning LNK004 href='https://canvas.example.edu/courses/42/pages/welcome' "
               "points at the source Canvas instance",
-    "LNK005": "wiki_content/links.html:12: warning LNK005 href='$IMS-CC-FILEBASE$/handouts/reading%2520list.pdf' "
+    "LNK005": "wiki_content/links.html:12:4: warning LNK005 href='$IMS-CC-FILEBASE$/handouts/reading%2520list.pdf' "
               "is percent-encoded twice",
     "LNK006": "wiki_content/academic-support.html:208: error LNK006 href='../index.html': no file 'index.html' in the package",
     "ORP001": "web_resources/stray.txt: warning ORP001 not declared by any resource in the manifest",
@@ -38,10 +38,10 @@ EXAMPLES = {
     "REF006": "imsmanifest.xml:12: error REF006 resource 'R1' href 'a.html' is not listed among its files",
     "REF007": "imsmanifest.xml:69: error REF007 resource '1bad' of type 'webcontent' lists no files",
     "REF008": "imsmanifest.xml:12: error REF008 file href '../up.html' points outside the package",
-    "XML001": "iefdb139fb3ba1ca1ba6a5c48ab9ca582.xml:3: error XML001 not well-formed: Opening and ending tag mismatch: "
+    "XML001": "iefdb139fb3ba1ca1ba6a5c48ab9ca582.xml:3:29: error XML001 not well-formed: Opening and ending tag mismatch: "
               "title line 3 and titel",
     "XML002": "imsmanifest.xml:1: error XML002 declares encoding 'UTF-16' but has no byte-order mark and reads as 8-bit text",
-    "XML003": "course_settings/course_settings.xml:4: error XML003 character U+0001 is not allowed in XML 1.0",
+    "XML003": "course_settings/course_settings.xml:4:20: error XML003 character U+0001 is not allowed in XML 1.0",
     "XML004": "a.xml:1: warning XML004 DOCTYPE declares entities (e); they were not expanded",
     "XML005": "a.xml: error XML005 over 268435456 bytes; not parsed",
     "XML006": "T_000002_F.xml:2: warning XML006 xmlns:xsi: 'http: //www.w3.org/2001/XMLSchema-instance' is not a valid URI",

@@ -17,7 +17,7 @@ def validate_github(result) -> str:
     pkg = result.package.describe()["path"]
     lines = []
     for f in result.findings:
-        where = (f.file or "") + (f":{f.line}" if f.line else "")
+        where = f.location
         title = f"{f.code} in {where}" if where else f.code
         lines.append(f"::{COMMAND[str(f.severity)]} file={_esc(pkg, True)},title={_esc(title, True)}::"
                      f"{_esc(f'{where}: {f.message}' if where else f.message)}")

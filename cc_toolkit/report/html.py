@@ -125,7 +125,7 @@ def render(result, audit=None) -> str:
     out.append('</select></label></div><table id="findings"><thead><tr><th>severity</th><th>rule</th><th>where</th>'
                "<th>message</th></tr></thead><tbody>")
     for f in sorted(result.findings, key=lambda f: (-SEV_ORDER[str(f.severity)], f.code, f.file or "", f.line or 0)):
-        where = (f.file or "-") + (f":{f.line}" if f.line else "")
+        where = f.location or "-"
         ident = f" <code>[{_e(f.identifier)}]</code>" if f.identifier else ""
         out.append(f'<tr data-sev="{f.severity}" data-code="{_e(f.code)}"><td>{_badge(str(f.severity))}</td>'
                    f"<td><code>{_e(f.code)}</code></td><td><code>{_e(where)}</code></td><td>{_e(f.message)}{ident}</td></tr>")

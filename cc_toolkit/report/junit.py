@@ -37,9 +37,7 @@ def validate_junit(result) -> str:
     seen = set()
     for f in result.findings:
         seen.add(f.code)
-        where = f.file or "-"
-        if f.line:
-            where += f":{f.line}"
+        where = f.location or "-"
         name = f"{f.code} {where}" + (f" [{f.identifier}]" if f.identifier else "")
         if f.severity >= fail_on:
             failures += 1

@@ -32,7 +32,7 @@ def sarif_log(result) -> dict:
                 artifacts.append({"location": {"uri": _uri(f.file)}, "parentIndex": 0})
             phys = {"artifactLocation": {"uri": _uri(f.file), "index": art_index[f.file]}}
             if f.line:
-                phys["region"] = {"startLine": f.line}
+                phys["region"] = {"startLine": f.line, **({"startColumn": f.column} if f.column else {})}
             loc["physicalLocation"] = phys
         else:
             loc["physicalLocation"] = {"artifactLocation": {"uri": _uri(pkg.describe()["path"]), "index": 0}}

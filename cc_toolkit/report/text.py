@@ -18,9 +18,7 @@ def validate_text(result) -> str:
     pkg = result.package
     lines = []
     for f in result.findings:
-        where = safe(f.file) or "-"
-        if f.line:
-            where += f":{f.line}"
+        where = safe(f.location) or "-"
         ident = f" [{safe(f.identifier)}]" if f.identifier else ""
         lines.append(f"{where}: {f.severity} {f.code} {safe(f.message)}{ident}")
     s = result.summary()

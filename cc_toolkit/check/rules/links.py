@@ -62,7 +62,7 @@ def _resolved(pkg, ctx):
 def _report(pkg, ctx, code: str, message):
     for file, link, t, problem in _resolved(pkg, ctx):
         if problem == code:
-            yield Finding(code, message(link, t), file, link.line)
+            yield Finding(code, message(link, t), file, link.line, column=link.column)
 
 
 @rule("LNK001", "filebase-target-missing", "error", "package",
@@ -102,7 +102,7 @@ def source_instance(pkg, ctx):
 def double_encoding(pkg, ctx):
     for file, link, t, _ in _resolved(pkg, ctx):
         if t.double_encoded:
-            yield Finding("LNK005", f"{link.attr}={link.url!r} is percent-encoded twice", file, link.line)
+            yield Finding("LNK005", f"{link.attr}={link.url!r} is percent-encoded twice", file, link.line, column=link.column)
 
 
 @rule("LNK006", "relative-target-missing", "error", "package",
