@@ -319,6 +319,11 @@ def diff(old, new, fmt):
 
 # -- Canvas Content Exports API (cc_toolkit.canvas) ----------------------------------------------------
 
+_download_timeout_option = click.option(
+    "--download-timeout", type=click.FloatRange(min=0), default=3600, show_default=True,
+    help="Seconds for the whole download (each silence is bounded separately by the HTTP timeout).")
+
+
 def _canvas_options(fn):
     fn = click.option("--token-file", type=click.Path(dir_okay=False, path_type=str),
                       help="File whose first line is the API token (default: $CANVAS_API_TOKEN).")(fn)
@@ -379,12 +384,13 @@ def _canvas_call(fn, *args, **kw):
 @click.option("--no-wait", is_flag=True, help="Only create the export; print its id and progress URL.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=1800, show_default=True,
               help="Seconds to wait for Canvas to finish the export.")
+@_download_timeout_option
 @click.option("--poll-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="First pause between progress polls; it grows 1.5x per poll up to 15 s.")
 @click.option("--no-audit", is_flag=True, help="Validate the package but do not audit it against the select.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def export_cmd(context, context_id, base_url, token_file, export_type, select, items, cc_version, skip_notifications,
-               output, no_wait, timeout, poll_interval, no_audit, fmt):
+               output, no_wait, timeout, download_timeout, poll_interval, no_audit, fmt):
     """Create a content export, wait for it, download it, validate it and audit it against the select sent."""
     from .audit import parse_select
     from .canvas.export import ProgressDisplay, render_json, render_text, run_export
@@ -399,7 +405,7 @@ def export_cmd(context, context_id, base_url, token_file, export_type, select, i
         outcome = _canvas_call(run_export, client, context, context_id, export_type, req, version=cc_version,
                                skip_notifications=skip_notifications, output=output, wait=not no_wait,
                                timeout=timeout, do_audit=not no_audit, poll_interval=poll_interval,
-                               progress=ProgressDisplay())
+                               progress=ProgressDisplay(), download_timeout=download_timeout)
     try:
         click.echo(render_json(outcome) if fmt == "json" else render_text(outcome, AUDIT["text"]))
     finally:
@@ -460,13 +466,14 @@ def exports_show(context, context_id, base_url, token_file, export_id, fmt):
 @click.argument("export_id")
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="File to write, or an existing folder for Canvas's file name (default: that name here).")
-def exports_download(context, context_id, base_url, token_file, export_id, output):
+@_download_timeout_option
+def exports_download(context, context_id, base_url, token_file, export_id, output, download_timeout):
     """Download the package of an export made earlier, then validate it."""
     from .canvas.export import ProgressDisplay, download_existing, render_text
 
     with _client(base_url, token_file) as client:
         outcome = _canvas_call(download_existing, client, context, context_id, export_id, output,
-                               progress=ProgressDisplay())
+                               progress=ProgressDisplay(), download_timeout=download_timeout)
     try:
         click.echo(render_text(outcome))
     finally:

@@ -237,6 +237,18 @@ def test_download_cut_every_time_leaves_nothing(sim, fake_time, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_download_timeout_stops_a_download_that_keeps_being_cut(sim, fake_time, tmp_path):
+    sim.cut_at, sim.cut_times = 1000, 99
+    r = run(sim, "export", "course", 42, "--type", "common_cartridge", "-o", tmp_path / "c.imscc",
+            "--download-timeout", "2")  # the pauses between resumes (backoff) use up the 2 s
+    size = len(sim.package(sim.exports[101]))
+    assert_one_line_error(r, f"download did not finish in time (--download-timeout): got ")
+    assert f" of {size} bytes" in r.stderr
+    assert 1 < len(sim.hits("storage")) < 6 and leftovers(tmp_path) == []
+    r = run(sim, "exports", "download", "course", 42, 101, "-o", tmp_path / "d.imscc", "--download-timeout", "2")
+    assert_one_line_error(r, "did not finish in time")
+
+
 def test_corrupt_package_is_not_kept(sim, fake_time, tmp_path):
     sim.corrupt = True
     r = run(sim, "export", "course", 42, "--type", "common_cartridge", "-o", tmp_path / "c.imscc")

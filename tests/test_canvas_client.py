@@ -215,3 +215,19 @@ def test_progress_display_only_on_a_terminal():
     assert tty.getvalue().split("\r")[1:] == [
         "export 7 [##########..........]  50.0% running".ljust(60),
         "download [#####...............] 512 B / 2.0 KiB".ljust(60) + "\n"]
+
+
+def test_download_timeout_bounds_the_whole_download(sim, fake_time, tmp_path):
+    """The HTTP timeout bounds each silence; --download-timeout bounds a download that keeps trickling."""
+    e = sim.add_export()
+    c = make(sim, fake_time)
+    export = c.get_export("course", 42, e.id)
+
+    def slow(got, total):
+        fake_time.now += 30  # every block takes 30 s
+
+    with pytest.raises(DownloadError, match=r"did not finish in time \(--download-timeout\): got \d+ of \d+ bytes"):
+        c.download_export("course", 42, export, tmp_path / "p.imscc", on_bytes=slow, timeout=10)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+    d = c.download_export("course", 42, export, tmp_path / "p.imscc", timeout=10)  # in time: fine
+    assert d.size == (tmp_path / "p.imscc").stat().st_size > 0

@@ -441,18 +441,20 @@ class CanvasClient:
                                                   "(Canvas keeps export packages for 30 days); request a new export")
         return export
 
-    def download_export(self, context: str, context_id, export: dict, dest, on_bytes=None) -> Download:
+    def download_export(self, context: str, context_id, export: dict, dest, on_bytes=None,
+                        timeout: float | None = None) -> Download:
         """Download an exported package to `dest` (a file path). Asks Canvas for a fresh attachment URL
-        once if storage says the link has expired."""
+        once if storage says the link has expired. `timeout`: seconds for the whole download."""
         export = self._finished(export, context, context_id)
+        deadline = None if timeout is None else self.clock() + timeout
         try:
-            return self.download(export["attachment"]["url"], dest, on_bytes=on_bytes)
+            return self.download(export["attachment"]["url"], dest, on_bytes=on_bytes, deadline=deadline)
         except DownloadError as exc:
             if exc.status not in (403, 410):
                 raise
         export = self._finished(self.get_export(context, context_id, export.get("id")), context, context_id)
         try:
-            return self.download(export["attachment"]["url"], dest, on_bytes=on_bytes)
+            return self.download(export["attachment"]["url"], dest, on_bytes=on_bytes, deadline=deadline)
         except DownloadError as exc:
             if exc.status in (403, 410):
                 raise self._error(ExportExpiredError, f"export {export.get('id')}: file storage refuses the "
@@ -475,8 +477,10 @@ class CanvasClient:
             return resp
         raise self._error(DownloadError, f"more than {max_redirects} redirects")
 
-    def download(self, url: str, dest, on_bytes: Callable[[int, int | None], None] | None = None) -> Download:
-        """Stream `url` into `dest` safely (see the module docstring)."""
+    def download(self, url: str, dest, on_bytes: Callable[[int, int | None], None] | None = None,
+                 deadline: float | None = None) -> Download:
+        """Stream `url` into `dest` safely (see the module docstring); give up at `deadline` (self.clock() time):
+        the HTTP timeout bounds each silence, this bounds a download that trickles."""
         dest = Path(dest)
         folder = dest.parent if str(dest.parent) else Path(".")
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=folder)
@@ -484,7 +488,7 @@ class CanvasClient:
         done = False
         try:
             with os.fdopen(fd, "wb") as out:
-                result = self._stream_into(self._url(url), out, on_bytes)
+                result = self._stream_into(self._url(url), out, on_bytes, deadline)
                 out.flush()
                 os.fsync(out.fileno())
             size = tmp.stat().st_size
@@ -505,7 +509,12 @@ class CanvasClient:
                 except FileNotFoundError:
                     pass
 
-    def _stream_into(self, url: httpx.URL, out, on_bytes) -> Download:
+    def _stream_into(self, url: httpx.URL, out, on_bytes, deadline: float | None = None) -> Download:
+        def in_time() -> None:
+            if deadline is not None and self.clock() > deadline:
+                raise self._error(DownloadError, f"download did not finish in time (--download-timeout): got {got} of "
+                                  + (f"{total} bytes" if total is not None else "an unknown number of bytes"))
+
         got = 0
         total: int | None = None
         requests = 0
@@ -550,12 +559,14 @@ class CanvasClient:
                             raise self._error(DownloadError, f"storage sent more than the {total} bytes announced")
                         if on_bytes:
                             on_bytes(got, total)
+                        in_time()
                 except httpx.TransportError:
                     pass  # cut mid-way: resume below
             finally:
                 resp.close()
             if total is not None and got == total:
                 return Download(Path(), got, requests, resumed)
+            in_time()
             cuts += 1
             if cuts > self.max_resumes:
                 raise self._error(DownloadError, f"download cut {cuts} times; got {got} of {total} bytes")

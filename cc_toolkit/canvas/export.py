@@ -89,15 +89,17 @@ def target_path(output, context: str, context_id, export: dict) -> Path:
     return p
 
 
-def fetch(client: CanvasClient, context: str, context_id, export: dict, output, on_bytes=None) -> Download:
+def fetch(client: CanvasClient, context: str, context_id, export: dict, output, on_bytes=None,
+          timeout: float | None = None) -> Download:
     dest = target_path(output, context, context_id, export)
     if not dest.parent.is_dir():
         raise CanvasError(f"{dest.parent}: no such folder")
-    return client.download_export(context, context_id, export, dest, on_bytes=on_bytes)
+    return client.download_export(context, context_id, export, dest, on_bytes=on_bytes, timeout=timeout)
 
 
 def download_existing(client: CanvasClient, context: str, context_id, export_id, output,
-                      progress: "ProgressDisplay | None" = None, config: Config | None = None) -> Outcome:
+                      progress: "ProgressDisplay | None" = None, config: Config | None = None,
+                      download_timeout: float | None = None) -> Outcome:
     """`exports download`: fetch an export made earlier, then validate it."""
     export = client.get_export(context, context_id, export_id)
     state = export.get("workflow_state")
@@ -106,7 +108,8 @@ def download_existing(client: CanvasClient, context: str, context_id, export_id,
                           f"(`cc-toolkit exports show {context} {context_id} {export_id}`) and try again")
     outcome = Outcome(context, str(context_id), export, [])
     try:
-        outcome.download = fetch(client, context, context_id, export, output, progress.bytes if progress else None)
+        outcome.download = fetch(client, context, context_id, export, output, progress.bytes if progress else None,
+                                 download_timeout)
     finally:
         if progress:
             progress.end()
@@ -139,7 +142,8 @@ def check(outcome: Outcome, client: CanvasClient, req: Request | None, config: C
 def run_export(client: CanvasClient, context: str, context_id, export_type: str, req: Request, *,
                version: str | None = None, skip_notifications: bool = False, output=None, wait: bool = True,
                timeout: float = 1800.0, do_audit: bool = True, poll_interval: float = 1.0,
-               progress: "ProgressDisplay | None" = None, config: Config | None = None) -> Outcome:
+               progress: "ProgressDisplay | None" = None, config: Config | None = None,
+               download_timeout: float | None = None) -> Outcome:
     pairs = select_pairs(req)
     export = client.create_export(context, context_id, export_type, pairs, skip_notifications, version)
     outcome = Outcome(context, str(context_id), export, pairs)
@@ -159,7 +163,7 @@ def run_export(client: CanvasClient, context: str, context_id, export_type: str,
             progress.end()
     try:
         outcome.download = fetch(client, context, context_id, outcome.export, output,
-                                 progress.bytes if progress else None)
+                                 progress.bytes if progress else None, download_timeout)
     finally:
         if progress:
             progress.end()
