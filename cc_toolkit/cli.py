@@ -560,6 +560,21 @@ def explain(code):
     click.echo(explain_text(rule))
 
 
+def _command_path(ctx) -> str:
+    """The command a usage error concerns; click gives no context for some parse errors (an option
+    missing its value), so the subcommand is then taken from the arguments."""
+    if ctx is not None:
+        return ctx.command_path
+    words, group = ["cc-toolkit"], cli
+    for arg in sys.argv[1:]:
+        cmd = getattr(group, "commands", {}).get(arg)
+        if cmd is None:
+            break
+        words.append(arg)
+        group = cmd
+    return " ".join(words)
+
+
 def main() -> None:
     try:
         code = cli.main(standalone_mode=False)
@@ -567,8 +582,7 @@ def main() -> None:
         click.echo(exc.ctx.get_help())
         sys.exit(EXIT_CLEAN)
     except click.UsageError as exc:  # one line, exit 2 (click's default is four lines)
-        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else " (see `cc-toolkit --help`)"
-        click.echo(f"cc-toolkit: error: {exc.format_message()}{where}", err=True)
+        click.echo(f"cc-toolkit: error: {exc.format_message()} (see `{_command_path(exc.ctx)} --help`)", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
         click.echo(f"cc-toolkit: error: {exc.format_message()}", err=True)

@@ -44,6 +44,12 @@ def test_usage_errors_exit_2():
     assert p.returncode == 2 and "unknown rule code" in p.stderr
     p = cli("validate", SAMPLES / "canvas_course.imscc", "--fail-on", "fatal")
     assert p.returncode == 2
+    # an option without its value: the hint names the subcommand, although click gives no context then
+    p = cli("validate", SAMPLES / "canvas_course.imscc", "--ignore")
+    assert p.returncode == 2 and p.stderr == ("cc-toolkit: error: Option '--ignore' requires an argument. "
+                                              "(see `cc-toolkit validate --help`)\n")
+    p = cli("exports", "download", "course", "1", "2", "--download-timeout")
+    assert p.returncode == 2 and p.stderr.endswith("(see `cc-toolkit exports download --help`)\n")
 
 
 def test_unreadable_inputs_one_line_exit_2(tmp_path):
