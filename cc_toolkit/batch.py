@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .check.engine import Config, run
+from .check.engine import Config, run, worker_count
 from .errors import PackageError
 
 PACKAGE_SUFFIXES = (".imscc", ".zip")
@@ -113,7 +113,7 @@ def _validate_star(args) -> Outcome:
 def run_batch(paths: list[str], config: Config, fmt: str, jobs: int | None = None, executor: str = "process",
               scheduler: str | None = None) -> Iterator[Outcome]:
     """Outcomes in the order of `paths`."""
-    jobs = jobs or os.cpu_count() or 1
+    jobs = worker_count(jobs) if executor != "dask" or not scheduler else (jobs or os.cpu_count() or 1)
     work = [(p, config, fmt) for p in paths]
     if executor == "dask":
         try:

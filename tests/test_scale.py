@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -127,6 +128,7 @@ def test_parallel_documents_give_identical_results(rel, monkeypatch):
 
     corpus_required()
     monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)  # parallel even for a corpus-sized package
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)  # two workers even on a one-core machine
     one = run(CORPUS / rel, Config(jobs=1))
     two = run(CORPUS / rel, Config(jobs=2))
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
@@ -158,6 +160,7 @@ def test_workers_inherit_or_reopen_the_package(method, monkeypatch):
     real = multiprocessing.get_context
     monkeypatch.setattr(multiprocessing, "get_context", lambda method_=None: real(method))
     monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
     one, two = run(pkg_path, Config(jobs=1)), run(pkg_path, Config(jobs=2))
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
     light_one, light_two = engine.load_package(pkg_path, jobs=1), engine.load_package(pkg_path, jobs=2)
@@ -173,3 +176,31 @@ def test_workers_inherit_or_reopen_the_package(method, monkeypatch):
         assert twin.read(name) == src.read(name)
         twin.close()
         assert src.read(name)  # closing the twin leaves the parent's handle open
+
+
+def test_jobs_never_exceed_the_cores(monkeypatch):
+    from cc_toolkit.check import engine
+
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    assert [engine.worker_count(j) for j in (None, 1, 2, 400)] == [2, 1, 2, 2]
+
+
+def test_a_chunk_a_worker_cannot_return_is_read_in_the_main_process(tmp_path, monkeypatch):
+    """Sections nested ~240 deep make a model too deep to pickle back from a worker: that chunk is read
+    by the main process instead, so --jobs 2 still gives what --jobs 1 gives (it crashed before)."""
+    from cc_toolkit.check import engine
+    from cc_toolkit.report.json_report import inspect_json
+    from cc_toolkit.synth import synthetic_course, write_synthetic
+
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_MEMBERS", 1)
+    p = tmp_path / "deep.imscc"
+    write_synthetic(p, synthetic_course(40), total_bytes=10_000)
+    deep = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment ident="a">'
+            + '<section ident="s">' * 240 + "</section>" * 240 + "</assessment></questestinterop>")
+    with zipfile.ZipFile(p, "a") as z:
+        z.writestr("extra/deep.xml", deep)
+    one, two = run(p, Config(jobs=1)), run(p, Config(jobs=2))
+    assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]
+    assert any(f.file == "extra/deep.xml" for f in one.findings)  # the deep document was read and checked
+    assert inspect_json(engine.load_package(p, jobs=2)) == inspect_json(engine.load_package(p, jobs=1))

@@ -173,7 +173,7 @@ def _read(path, config: Config, model_only: bool = False):
 
     def parallel(pkg: Package, builder, names: list[str]) -> None:
         """Read members in worker processes, in contiguous chunks merged back in order."""
-        jobs = config.jobs or os.cpu_count() or 1
+        jobs = worker_count(config.jobs)
         if jobs <= 1 or len(names) < PARALLEL_MIN_MEMBERS:
             for name in names:
                 builder.member(name)
@@ -190,7 +190,14 @@ def _read(path, config: Config, model_only: bool = False):
         inherited = pkg.source if mp.get_start_method() == "fork" else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=mp, initializer=_init_worker,
                                  initargs=(path, config, header, model_only, inherited)) as pool:
-            for state, chunk_raw, chunk_links in pool.map(_read_chunk, chunks):
+            futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures):
+                try:
+                    state, chunk_raw, chunk_links = future.result()
+                except Exception:  # a worker could not do or return its chunk (e.g. a model too deeply nested
+                    for name in chunk:  # to pickle, a worker killed): read it here, as --jobs 1 would
+                        builder.member(name)
+                    continue
                 builder.merge(state)
                 raw.extend(chunk_raw)
                 ctx.links.extend(chunk_links)
@@ -201,6 +208,13 @@ def _read(path, config: Config, model_only: bool = False):
 
 
 PARALLEL_MIN_MEMBERS = 400  # below this, starting worker processes costs more than it saves
+
+
+def worker_count(jobs: int | None) -> int:
+    """Worker processes for --jobs N: all cores when not given, never more than the cores (the work is
+    CPU-bound: more processes only cost memory and start-up time)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs or cores, cores))
 
 
 _WORKER: dict = {}
