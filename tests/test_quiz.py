@@ -663,3 +663,30 @@ def test_inspect_model_equals_the_full_model_on_every_corpus_package():
         full.close()
         light.close()
     assert compared >= 100 and summarized >= 500
+
+
+def test_points_never_overflow_and_pick_counts_stay_storable():
+    """Points that add up past the float range give no total (never inf or NaN, which are not JSON); a pick
+    count Canvas cannot store (1e300) is no pick count."""
+    def it(ident, points):
+        return (f'<item ident="{ident}"><itemmetadata><qtimetadata><qtimetadatafield><fieldlabel>question_type'
+                f'</fieldlabel><fieldentry>essay_question</fieldentry></qtimetadatafield><qtimetadatafield><fieldlabel>'
+                f'points_possible</fieldlabel><fieldentry>{points}</fieldentry></qtimetadatafield></qtimetadata>'
+                '</itemmetadata></item>')
+
+    def asmt(body):
+        root = etree.fromstring('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment '
+                                f'ident="A"><section ident="root_section">{body}</section></assessment></questestinterop>')
+        return qti.parse_qti(root, "q.xml").assessments[0], qti.parse_qti(root, "q.xml", detail=False).assessments[0]
+
+    for a in asmt(it("a", "1e308") + it("b", "1e308")):
+        assert a.points() is None  # inf
+    for a in asmt(f'<section ident="x">{it("a", "1e308")}{it("b", "1e308")}</section>'
+                  f'<section ident="y">{it("c", "-1e308")}{it("d", "-1e308")}</section>'):
+        assert a.points() is None  # inf - inf = NaN
+    for a in asmt(it("a", "2.5") + it("b", "1e308")):
+        assert a.points() == 1e308
+    group = ('<section ident="g"><selection_ordering><selection><sourcebank_ref>B</sourcebank_ref>'
+             '<selection_number>{}</selection_number></selection></selection_ordering></section>')
+    assert [s.pick_count for a in asmt(group.format("1e300")) for s in a.all_sections()] == [None] * 4
+    assert [s.pick_count for a in asmt(group.format("3")) for s in a.all_sections()] == [None, 3, None, 3]

@@ -6,6 +6,7 @@ before dropping it, so memory follows the largest document, not the package.
 """
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -82,10 +83,12 @@ def _int(v: str | None) -> int | None:
 
 
 def _float(v: str | None) -> float | None:
+    """A finite number, else None ('nan' and '1e999' parse as floats but are no points value)."""
     try:
-        return float(v) if v is not None else None
+        f = float(v) if v is not None else None
     except ValueError:
         return None
+    return f if f is None or math.isfinite(f) else None
 
 
 def _descendants(el, name: str):

@@ -27,6 +27,7 @@ app/models/assessment_question.rb):
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -157,6 +158,11 @@ def _text(el) -> str | None:
         return None
     t = (el.text or "") if len(el) == 0 else "".join(el.itertext())  # a leaf's text without the iterator
     return t.strip() or None
+
+
+def _pick(n: int | None) -> int | None:
+    """A pick count Canvas can store (a 32-bit integer column), else None."""
+    return n if n is not None and 0 <= n < 2 ** 31 else None
 
 
 def _float(v: str | None) -> float | None:
@@ -390,7 +396,7 @@ class Assessment:
             p = _section_points(s)
             if p is not None:
                 total, known = total + p, True
-        return round(total, 6) if known else None
+        return round(total, 6) if known and math.isfinite(total) else None  # 1e308 + 1e308 is no total
 
     @property
     def title_or_bank(self) -> str | None:
@@ -500,7 +506,7 @@ def _section(el, item) -> Section:
             r = _kid(sel, "sourcebank_ref")
             ref = ref or _text(r)
             n = _kid(sel, "selection_number")
-            pick = pick if pick is not None else _int(_text(n))
+            pick = pick if pick is not None else _pick(_int(_text(n)))
             ext = _kid(sel, "selection_extension")
             if ext is not None:
                 ppi = ppi if ppi is not None else _float(_text(_kid(ext, "points_per_item")))
