@@ -321,6 +321,24 @@ def test_entry_names_cannot_forge_output_lines(make_zip):
     assert "x\\n::add-mask::secret" in p.stdout or "x%0A::add-mask" in p.stdout
 
 
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "json"])
+def test_terminal_and_bidi_controls_in_names_are_shown_escaped(make_zip, fmt):
+    """An ESC sequence would be stripped by the terminal (or by click when not a terminal), backspaces and
+    a right-to-left override would make a name read as another: the formats people read show them escaped;
+    JSON keeps the exact name (data), with JSON's own escapes for control characters."""
+    names = ["web_resources/evil\x1b[0m.html", "web_resources/bs\x08\x08\x08ok.html", "web_resources/gpj.\u202eexe.html"]
+    pkg = make_zip([(M, manifest()), *[(n, b"<p>x</p>") for n in names]])
+    p = subprocess.run([sys.executable, "-m", "cc_toolkit", "validate", "--format", fmt, str(pkg)],
+                       capture_output=True)
+    out = p.stdout.decode("utf-8")
+    assert p.returncode == 1 and "\x1b" not in out and "\x08" not in out
+    if fmt == "json":
+        assert {f["file"] for f in json.loads(out)["findings"]} == set(names)  # exact, and round-trips
+    else:
+        assert "\u202e" not in out
+        assert all(e in out for e in ("\\x1b[0m", "\\x08", "\\u202e")), out[:400]
+
+
 def test_limits_refusal_reported_once(make_zip):
     pkg = make_zip([(M, manifest()), ("zeros.xml", b"<a>" + b" " * (3 << 20) + b"</a>")])
     got = triples(pkg)

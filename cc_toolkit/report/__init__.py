@@ -5,7 +5,8 @@ from typing import Callable
 
 import re
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+# control characters, line separators, and the bidi controls that can make text read other than it is
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def safe(text) -> str:

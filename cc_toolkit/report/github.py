@@ -1,14 +1,15 @@
 """GitHub Actions workflow commands: one annotation per finding on the package file."""
 from __future__ import annotations
 
-from . import audit_reporter, validate_reporter
+from . import audit_reporter, safe, validate_reporter
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _esc(s: str, prop: bool = False) -> str:
-    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    s = s.replace("\x85", "%C2%85").replace("\u2028", "%E2%80%A8").replace("\u2029", "%E2%80%A9")
+    """Package text made printable (report.safe: control and bidi characters shown escaped, so nothing can
+    forge a line, a workflow command or another file name), then GitHub's own escapes."""
+    s = safe(s).replace("%", "%25")
     return s.replace(":", "%3A").replace(",", "%2C") if prop else s
 
 
