@@ -412,6 +412,7 @@ def _patch_central(data: bytes, name: str, field_offset: int, value: int) -> byt
 @pytest.mark.parametrize("patch,expected", [
     ((16, 0x12345678), "ZIP010"),  # a wrong CRC: the document is refused, not parsed
     ((24, 10), "ZIP010"),  # declares 10 bytes but holds more: never more than declared is read, the CRC fails
+    ((24, 600), "ZIP010"),  # declares more than it holds (unzip -t: "ucsize <> csize"): zipfile alone accepts it
 ])
 def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
     page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
@@ -429,3 +430,18 @@ def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
         assert src.read(M).startswith(b"<?xml")
     got = [t for t in triples(bad) if t[1] == "wiki_content/p.html"]
     assert (expected, "wiki_content/p.html", None) in got
+
+
+def test_a_document_too_big_to_parse_is_still_crc_checked(tmp_path):
+    """Members refused for --max-xml-size are not parsed, but their integrity is still checked (ZIP010)."""
+    page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
+    ok = tmp_path / "ok.imscc"
+    with zipfile.ZipFile(ok, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(M, manifest(webres("P", "wiki_content/p.html")))
+        z.writestr("wiki_content/p.html", page)
+    bad = tmp_path / "bad.imscc"
+    bad.write_bytes(_patch_central(ok.read_bytes(), "wiki_content/p.html", 16, 0))
+    got = [(f.code, f.file) for f in run(bad, Config(limits=Limits(max_xml_size=100))).findings]
+    assert ("XML005", "wiki_content/p.html") in got and ("ZIP010", "wiki_content/p.html") in got
+    assert ("ZIP010", "wiki_content/p.html") not in [(f.code, f.file) for f in
+                                                     run(ok, Config(limits=Limits(max_xml_size=100))).findings]

@@ -276,7 +276,7 @@ class ZipSource(PackageSource):
             raw = self._zip.open(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
             raise EntryUnreadable(str(exc)) from None
-        return io.BufferedReader(_SafeZipStream(raw, min(e.size, self.limits.max_entry_size), name))
+        return io.BufferedReader(_SafeZipStream(raw, min(e.size, self.limits.max_entry_size), name, info))
 
     def read(self, name: str, limit: int | None = None) -> bytes:
         """Whole content of a (small) entry in one call on zipfile's stream (no buffered wrapper: this runs
@@ -295,6 +295,9 @@ class ZipSource(PackageSource):
         try:
             with self._zip.open(info) as raw:
                 data = raw.read(min(e.size, limit) + 1)
+                _check_end(raw, info, len(data))
+        except EntryUnreadable:
+            raise
         except Exception as exc:  # bad CRC, truncated data, corrupt deflate stream...: this entry only
             raise EntryUnreadable(str(exc) or type(exc).__name__) from None
         if len(data) > limit:
@@ -319,13 +322,45 @@ class ZipSource(PackageSource):
         self._fh.close()
 
 
+def _check_end(raw, info: zipfile.ZipInfo, got: int) -> None:
+    """What `unzip -t` checks and zipfile does not, once zipfile says an entry is done: it stops at the
+    declared size (and checks the CRC there), so data that ends before it, or runs on past it, would pass.
+    An entry must hold exactly its declared size, a stored entry's two sizes agree, and a deflate stream
+    ends where the entry ends (a forged CRC over a prefix cannot hide what extraction would write)."""
+    if got != info.file_size:
+        raise EntryUnreadable(f"holds {got} bytes, declares {info.file_size}")
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size != info.file_size and not info.flag_bits & 0x1:
+            raise EntryUnreadable(f"stored entry declares {info.compress_size} bytes stored for {info.file_size}")
+        return
+    dec = getattr(raw, "_decompressor", None)
+    left = getattr(raw, "_compress_left", None)
+    fileobj = getattr(raw, "_fileobj", None)
+    if info.compress_type != zipfile.ZIP_DEFLATED or dec is None or left is None or fileobj is None:
+        return  # other methods (rare in packages): zipfile's own checks only
+    if dec.eof and not dec.unconsumed_tail:
+        return
+    rest = dec.unconsumed_tail + (fileobj.read(min(left, 1 << 20)) if left > 0 else b"")
+    more = dec.decompress(rest, 1)
+    if more or not dec.eof:
+        raise EntryUnreadable(f"compressed data continues past the declared {info.file_size} bytes")
+
+
 class _SafeZipStream(BoundedReader):
     """Bounded reader that turns zipfile's many failure modes (bad CRC, truncated data,
-    corrupt deflate stream, ...) into EntryUnreadable."""
+    corrupt deflate stream, ...) into EntryUnreadable, and checks the entry's end (`_check_end`)."""
+
+    def __init__(self, raw, limit: int, name: str, info: zipfile.ZipInfo | None = None):
+        super().__init__(raw, limit, name)
+        self._info, self._got = info, 0
 
     def readinto(self, b) -> int:
         try:
-            return super().readinto(b)
+            n = super().readinto(b)
+            self._got += n
+            if n == 0 and self._info is not None and len(b):
+                _check_end(self._raw, self._info, self._got)
+            return n
         except (EntryTooLarge, EntryUnreadable):
             raise
         except Exception as exc:  # any failure to inflate one entry concerns that entry only

@@ -171,9 +171,12 @@ def integrity(pkg, ctx):
     src = pkg.source
     if not isinstance(src, ZipSource):
         return
+    limit = src.limits.max_xml_size
     for e in src.entries:
-        if e.is_dir or not e.readable or e.name in pkg.parsed or src.check_entry(e):
+        if e.is_dir or not e.readable or src.check_entry(e):
             continue
+        if e.name in pkg.parsed and e.size <= limit:
+            continue  # read whole (and its CRC checked) when it was parsed; a larger one was refused unread
         if src.get(e.name) is not e:
             continue  # duplicate names: ZIP008 covers the extra copies
         try:
