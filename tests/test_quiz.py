@@ -690,3 +690,27 @@ def test_points_never_overflow_and_pick_counts_stay_storable():
              '<selection_number>{}</selection_number></selection></selection_ordering></section>')
     assert [s.pick_count for a in asmt(group.format("1e300")) for s in a.all_sections()] == [None] * 4
     assert [s.pick_count for a in asmt(group.format("3")) for s in a.all_sections()] == [None, 3, None, 3]
+
+
+def test_big_items_stay_linear(make_zip):
+    """Thousands of responses, choices and conditions in one item: findings stay one per condition, each
+    message short, and responses nested in responses are not modelled again (they were: quadratic)."""
+    n = 2000
+    fimb = item("q1", "fill_in_multiple_blanks_question",
+                "".join(fib(f"r{k}") for k in range(n)),
+                proc(*(rc(cond(f"z{k}", "x")) for k in range(n))))
+    mc = item("q2", "multiple_choice_question", lid(choices=tuple((f"a{k}", f"A{k}") for k in range(n))),
+              proc(*(rc(cond("response1", f"x{k}")) for k in range(n))))
+    nested = "<render_choice>" + "".join(f'<response_label ident="c{k}"/>' for k in range(50)) + "</render_choice>"
+    for d in range(40):
+        nested = f'<response_lid ident="n{d}">{nested}</response_lid>'
+    deep = item("q3", "multiple_choice_question", nested, proc(rc(cond("n39", "c1"))))
+    r = run(make_zip(qti_pkg(doc(fimb + mc + deep))), Config())
+    qti003 = [f for f in r.findings if f.code == "QTI003" and f.identifier == "q1"]
+    qti004 = [f for f in r.findings if f.code == "QTI004" and f.identifier == "q2"]
+    assert len(qti003) == n and len(qti004) == n
+    assert max(len(f.message) for f in qti003) < 200 and f", … {n - 10} more)" in qti003[0].message
+    model = next(q for q in r.package.quizzes).assessment
+    q3 = next(i for i in model.all_items() if i.ident == "q3")
+    assert [x.ident for x in q3.responses] == ["n39"] and len(q3.responses[0].choices) == 50
+    assert not [f for f in r.findings if f.identifier == "q3" and f.code in ("QTI003", "QTI004")]

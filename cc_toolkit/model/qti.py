@@ -667,8 +667,8 @@ def parse_item(el) -> Item:
             if not _ours(d):
                 continue
             n = localname(d)
-            if n in RESPONSE_KINDS:
-                responses.append(_response(d))
+            if n in RESPONSE_KINDS and not _inside_response(d, pres):  # a response inside a response is not
+                responses.append(_response(d))  # one of the item's (and modelling each would be quadratic)
             if n in UNSUPPORTED_RESPONSES:
                 unsupported.append((n, d.sourceline))
         html = _question_html(pres)

@@ -96,6 +96,7 @@ def condition_response(doc, ctx):
         return
     for _, it in _items(model):
         idents = {r.ident for r in it.responses}
+        known = None  # the list of responses for the message, made once per item and kept short
         for rc in it.conditions:
             for c in rc.conditions:
                 if c.op in ("other", "unanswered") and not c.respident:
@@ -105,7 +106,7 @@ def condition_response(doc, ctx):
                 if not c.respident:
                     yield Finding("QTI003", f"<{c.op}> has no respident: it tests no response", doc.name, c.line, it.ident)
                 elif c.respident not in idents:
-                    known = ", ".join(sorted(i for i in idents if i)) or "none"
+                    known = known or _some(sorted(i for i in idents if i))
                     yield Finding("QTI003", f"<{c.op}> tests response {c.respident!r}, which the item does not have "
                                   f"(responses: {known})", doc.name, c.line, it.ident)
 
@@ -119,19 +120,30 @@ def condition_choice(doc, ctx):
     if model is None:
         return
     for _, it in _items(model):
+        responses = {}  # ident -> (response, its choice idents, its choice texts): built once per item
+        for r in it.responses:
+            if r.ident not in responses:
+                responses[r.ident] = (r, {ch.ident for ch in r.choices}, {ch.text for ch in r.choices})
         for rc in it.conditions:
             for c in rc.conditions:
                 if c.op != "varequal" or not c.value:
                     continue
-                r = it.response(c.respident)
+                r, choice_idents, choice_texts = responses.get(c.respident, (None, None, None))
                 if r is None or r.kind != "lid" or not r.choices:
                     continue
-                if c.value not in {ch.ident for ch in r.choices}:
-                    by_text = any(ch.text == c.value for ch in r.choices)
+                if c.value not in choice_idents:
+                    by_text = c.value in choice_texts
                     hint = (": it is the text of a choice, but varequal must name the choice's ident" if by_text
                             else f" ({_n(len(r.choices), 'choice')})")
                     yield Finding("QTI004", f"varequal names choice {c.value!r}, which response {r.ident!r} does not "
                                   f"offer{hint}", doc.name, c.line, it.ident)
+
+
+def _some(names: list[str], most: int = 10) -> str:
+    """A list for a message, at most `most` names (an item may have thousands)."""
+    if not names:
+        return "none"
+    return ", ".join(names[:most]) + (f", … {len(names) - most} more" if len(names) > most else "")
 
 
 SURVEYS = ("survey", "graded_survey")
@@ -194,7 +206,8 @@ def text_entry(doc, ctx):
         else:
             continue
         if not ok:
-            have = ", ".join(f"<{r.element}>" + (f" with <{r.render}>" if r.render else "") for r in it.responses) or "none"
+            have = _some(list(dict.fromkeys(f"<{r.element}>" + (f" with <{r.render}>" if r.render else "")
+                                            for r in it.responses)))
             yield Finding("QTI007", f"{_kind(it.type)} question has no {need} (has: {have})", doc.name, it.line, it.ident)
 
 
@@ -211,6 +224,7 @@ def blanks(doc, ctx):
         if it.type not in qti.BLANK_TYPES or not _declared(it):
             continue
         in_text = list(it.blanks)
+        text_set = set(in_text)  # membership in a set: an item may have thousands of blanks and responses
         resp = [r for r in it.responses if r.kind in ("lid", "str")]
         names = {r.blank for r in resp} | {r.prompt for r in resp if r.prompt}
         for b in in_text:
@@ -218,7 +232,7 @@ def blanks(doc, ctx):
                 yield Finding("QTI008", f"[{b}] in the question text has no response_{b}: it shows as literal text",
                               doc.name, it.line, it.ident)
         for r in resp:
-            if r.blank not in in_text and (r.prompt or "") not in in_text:
+            if r.blank not in text_set and (r.prompt or "") not in text_set:
                 yield Finding("QTI008", f"response {r.ident!r} has no [{r.blank}] in the question text: "
                               "students never see it", doc.name, r.line, it.ident)
 
