@@ -445,3 +445,39 @@ def test_a_document_too_big_to_parse_is_still_crc_checked(tmp_path):
     assert ("XML005", "wiki_content/p.html") in got and ("ZIP010", "wiki_content/p.html") in got
     assert ("ZIP010", "wiki_content/p.html") not in [(f.code, f.file) for f in
                                                      run(ok, Config(limits=Limits(max_xml_size=100))).findings]
+
+
+def _patch_local(data: bytes, name: str, field_offset: int, value: int) -> bytes:
+    """Overwrite a 32-bit field (CRC 14, compressed size 18, size 22) of `name`'s local header."""
+    i = 0
+    while (i := data.index(b"PK\x03\x04", i)) >= 0:
+        n = struct.unpack_from("<H", data, i + 26)[0]
+        if data[i + 30:i + 30 + n] == name.encode():
+            return data[:i + field_offset] + struct.pack("<I", value) + data[i + field_offset + 4:]
+        i += 4
+
+
+def test_data_hidden_past_the_declared_size_is_found(tmp_path):
+    """A deflate stream that inflates past the declared size, with size and CRC forged for the prefix:
+    zipfile stops at the declared size and finds the CRC right; `unzip` would extract the rest (here, a
+    link nobody checked). The entry is unreadable (ZIP010), not clean."""
+    import zlib
+
+    name = "wiki_content/p.html"
+    shown = b"<html><head><title>P</title></head><body><p>fine</p></body></html>"
+    hidden = b'<a href="https://evil.example/steal">more</a>' * 5
+    ok = tmp_path / "ok.imscc"
+    with zipfile.ZipFile(ok, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(M, manifest(webres("P", name)))
+        z.writestr(name, shown + hidden)
+    data = ok.read_bytes()
+    for patch, off, value in ((_patch_central, 16, zlib.crc32(shown)), (_patch_central, 24, len(shown)),
+                              (_patch_local, 14, zlib.crc32(shown)), (_patch_local, 22, len(shown))):
+        data = patch(data, name, off, value)
+    bad = tmp_path / "bad.imscc"
+    bad.write_bytes(data)
+    with zipfile.ZipFile(bad) as z:  # what zipfile alone says: the declared prefix, CRC fine
+        assert z.read(name) == shown
+    got = [(f.code, f.file, f.message) for f in run(bad, Config()).findings if f.file == name]
+    assert got == [("ZIP010", name, f"cannot be read: data continues past the declared {len(shown)} bytes")]
+    assert [f for f in run(ok, Config()).findings if f.code == "ZIP010"] == []

@@ -12,6 +12,7 @@ import re
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -272,11 +273,14 @@ class ZipSource(PackageSource):
         why = self.check_entry(e)
         if why:
             raise EntryUnreadable(why)
+        limit = min(e.size, self.limits.max_entry_size)
+        if _OWN_METHODS.get(info.compress_type) and _PREAD:
+            return io.BufferedReader(_EntryStream(self._fh.fileno(), info, limit, name), 1 << 20)
         try:
             raw = self._zip.open(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
             raise EntryUnreadable(str(exc)) from None
-        return io.BufferedReader(_SafeZipStream(raw, min(e.size, self.limits.max_entry_size), name, info))
+        return io.BufferedReader(_SafeZipStream(raw, limit, name, info))
 
     def read(self, name: str, limit: int | None = None) -> bytes:
         """Whole content of a (small) entry in one call on zipfile's stream (no buffered wrapper: this runs
@@ -292,6 +296,11 @@ class ZipSource(PackageSource):
         why = self.check_entry(e)
         if why:
             raise EntryUnreadable(why)
+        if _OWN_METHODS.get(info.compress_type) and _PREAD:
+            data = _EntryStream(self._fh.fileno(), info, min(e.size, limit), name).read_all()
+            if len(data) > limit:
+                raise EntryTooLarge(name)
+            return data
         try:
             with self._zip.open(info) as raw:
                 data = raw.read(min(e.size, limit) + 1)
@@ -344,6 +353,122 @@ def _check_end(raw, info: zipfile.ZipInfo, got: int) -> None:
     more = dec.decompress(rest, 1)
     if more or not dec.eof:
         raise EntryUnreadable(f"compressed data continues past the declared {info.file_size} bytes")
+
+
+_OWN_METHODS = {zipfile.ZIP_STORED: True, zipfile.ZIP_DEFLATED: True}
+_PREAD = hasattr(os, "pread")  # positional reads: no shared file position, so worker processes and
+_LOCAL_HEADER = 30  # readers never disturb each other; without it (Windows) zipfile reads everything
+
+
+def _pread(fd: int, n: int, offset: int) -> bytes:
+    try:
+        if offset < 0 or n < 0:
+            raise ValueError(f"offset {offset}")
+        return os.pread(fd, n, offset)
+    except (OSError, ValueError, OverflowError) as exc:  # a damaged directory points anywhere
+        raise EntryUnreadable(f"cannot read at offset {offset}: {exc}") from None
+
+
+class _EntryStream(io.RawIOBase):
+    """One entry, read as `unzip -t` checks it: the local header must name the same file as the central
+    directory; the data must inflate to exactly the declared size, with the declared CRC, and the
+    compressed stream must end exactly where the entry's compressed data ends. Compressed data is read
+    with positional reads in blocks; output is produced only as asked for (never more than `limit`)."""
+
+    def __init__(self, fd: int, info: zipfile.ZipInfo, limit: int, name: str):
+        self._fd, self._info, self._limit, self._name = fd, info, limit, name
+        head = _pread(fd, _LOCAL_HEADER, info.header_offset)
+        if len(head) < _LOCAL_HEADER or head[:4] != b"PK\x03\x04":
+            raise EntryUnreadable("bad local file header")
+        n, m = int.from_bytes(head[26:28], "little"), int.from_bytes(head[28:30], "little")
+        local = _pread(fd, n, info.header_offset + _LOCAL_HEADER)
+        central = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
+        if local != central:
+            raise EntryUnreadable(f"file name in directory {info.orig_filename!r} and header {local!r} differ")
+        self._pos = info.header_offset + _LOCAL_HEADER + n + m
+        self._left = info.compress_size  # compressed bytes not read yet
+        self._dec = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        self._tail = b""  # compressed input the decompressor has not taken yet
+        self._got = 0
+        self._crc = 0
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _compressed(self) -> bytes:
+        if self._tail:
+            data, self._tail = self._tail, b""
+            return data
+        if self._left <= 0:
+            return b""
+        data = _pread(self._fd, min(self._left, 1 << 20), self._pos)
+        if not data:
+            raise EntryUnreadable(f"truncated: {self._left} compressed bytes missing")
+        self._pos += len(data)
+        self._left -= len(data)
+        return data
+
+    def _produce(self, want: int) -> bytes:
+        """Up to `want` bytes of output (b"" at the end of the entry, after its checks)."""
+        if want <= 0:
+            return b""  # (zlib reads a max_length of 0 as no limit)
+        while not self._done:
+            if self._dec is None:  # stored: the data as it is
+                data = self._compressed()
+                out, self._tail = data[:want], data[want:]
+            else:
+                if self._dec.eof:
+                    out = b""
+                else:
+                    data = self._compressed()
+                    if not data and not self._dec.eof:
+                        raise EntryUnreadable("compressed data ends before the end of its stream")
+                    try:
+                        out = self._dec.decompress(data, want)
+                    except zlib.error as exc:
+                        raise EntryUnreadable(f"corrupt compressed data ({exc})") from None
+                    self._tail = self._dec.unconsumed_tail
+            if out:
+                self._got += len(out)
+                if self._got > self._info.file_size:
+                    raise EntryUnreadable(f"data continues past the declared {self._info.file_size} bytes")
+                if self._got > self._limit:
+                    raise EntryTooLarge(self._name)
+                self._crc = zlib.crc32(out, self._crc)
+                return out
+            if self._at_end():
+                self._finish()
+        return b""
+
+    def _at_end(self) -> bool:
+        if self._dec is None:
+            return self._left <= 0 and not self._tail
+        return self._dec.eof
+
+    def _finish(self) -> None:
+        self._done = True
+        info = self._info
+        if self._dec is not None and (self._dec.unused_data or self._tail or self._left > 0):
+            raise EntryUnreadable(f"{self._left + len(self._dec.unused_data) + len(self._tail)} compressed "
+                                  "bytes follow the end of the compressed stream")
+        if self._dec is None and info.compress_size != info.file_size:
+            raise EntryUnreadable(f"stored entry declares {info.compress_size} bytes stored for {info.file_size}")
+        if self._got != info.file_size:
+            raise EntryUnreadable(f"holds {self._got} bytes, declares {info.file_size}")
+        if self._crc != info.CRC:
+            raise EntryUnreadable(f"Bad CRC-32 for file {info.orig_filename!r}")
+
+    def readinto(self, b) -> int:
+        out = self._produce(len(b))
+        b[:len(out)] = out
+        return len(out)
+
+    def read_all(self) -> bytes:
+        parts = []
+        while chunk := self._produce(1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
 
 
 class _SafeZipStream(BoundedReader):

@@ -164,8 +164,9 @@ def nested_archive(pkg, ctx):
 
 
 @rule("ZIP010", "unreadable-entry", "error", "package",
-      "An entry cannot be read: bad CRC, truncated data or a corrupt compressed stream. Every entry is read "
-      "once (like `unzip -t`); XML and HTML members are checked while they are parsed.",
+      "An entry cannot be read: bad CRC, truncated data, a corrupt compressed stream, or data that does not end "
+      "at its declared size (what zipfile alone lets pass, and an extracting tool would write differently). "
+      "Every entry is read once (like `unzip -t`); XML and HTML members are checked while they are parsed.",
       "Re-create the archive; re-download the export if it came from Canvas.")
 def integrity(pkg, ctx):
     src = pkg.source
