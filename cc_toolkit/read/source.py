@@ -275,7 +275,7 @@ class ZipSource(PackageSource):
             raise EntryUnreadable(why)
         limit = min(e.size, self.limits.max_entry_size)
         if _OWN_METHODS.get(info.compress_type) and _PREAD:
-            return io.BufferedReader(_EntryStream(self._fh.fileno(), info, limit, name), 1 << 20)
+            return _EntryStream(self._fh.fileno(), info, limit, name)  # read(n) hands out its blocks as they are
         try:
             raw = self._zip.open(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
@@ -463,6 +463,10 @@ class _EntryStream(io.RawIOBase):
         out = self._produce(len(b))
         b[:len(out)] = out
         return len(out)
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes, without the copies of RawIOBase.read (callers loop until b"")."""
+        return self.read_all() if size is None or size < 0 else self._produce(size)
 
     def read_all(self) -> bytes:
         parts = []
