@@ -371,9 +371,9 @@ def _pread(fd: int, n: int, offset: int) -> bytes:
 
 class _EntryStream(io.RawIOBase):
     """One entry, read as `unzip -t` checks it: the local header must name the same file as the central
-    directory; the data must inflate to exactly the declared size, with the declared CRC, and the
-    compressed stream must end exactly where the entry's compressed data ends. Compressed data is read
-    with positional reads in blocks; output is produced only as asked for (never more than `limit`)."""
+    directory; the data must inflate to exactly the declared size, with the declared CRC, and never past
+    it (what an extracting tool would write beyond a forged size). Compressed data is read with
+    positional reads in blocks; output is produced only as asked for (never more than `limit`)."""
 
     def __init__(self, fd: int, info: zipfile.ZipInfo, limit: int, name: str):
         self._fd, self._info, self._limit, self._name = fd, info, limit, name
@@ -384,7 +384,8 @@ class _EntryStream(io.RawIOBase):
         local = _pread(fd, n, info.header_offset + _LOCAL_HEADER)
         central = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "surrogateescape")
         if local != central:
-            raise EntryUnreadable(f"file name in directory {info.orig_filename!r} and header {local!r} differ")
+            shown = repr(local[:80]) + ("…" if len(local) > 80 else "")
+            raise EntryUnreadable(f"file name in directory {info.orig_filename!r} and header {shown} differ")
         self._pos = info.header_offset + _LOCAL_HEADER + n + m
         self._left = info.compress_size  # compressed bytes not read yet
         self._dec = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
@@ -422,13 +423,13 @@ class _EntryStream(io.RawIOBase):
                     out = b""
                 else:
                     data = self._compressed()
-                    if not data and not self._dec.eof:
-                        raise EntryUnreadable("compressed data ends before the end of its stream")
-                    try:
+                    try:  # with no new input too: zlib may still hold output a full read left behind
                         out = self._dec.decompress(data, want)
                     except zlib.error as exc:
                         raise EntryUnreadable(f"corrupt compressed data ({exc})") from None
                     self._tail = self._dec.unconsumed_tail
+                    if not out and not data and not self._tail and not self._dec.eof:
+                        raise EntryUnreadable("compressed data ends before the end of its stream")
             if out:
                 self._got += len(out)
                 if self._got > self._info.file_size:
@@ -447,11 +448,10 @@ class _EntryStream(io.RawIOBase):
         return self._dec.eof
 
     def _finish(self) -> None:
+        # bytes after the end of a deflate stream are ignored, as unzip and zipfile ignore them: nothing
+        # extracts them; output past the declared size is what _produce refuses
         self._done = True
         info = self._info
-        if self._dec is not None and (self._dec.unused_data or self._tail or self._left > 0):
-            raise EntryUnreadable(f"{self._left + len(self._dec.unused_data) + len(self._tail)} compressed "
-                                  "bytes follow the end of the compressed stream")
         if self._dec is None and info.compress_size != info.file_size:
             raise EntryUnreadable(f"stored entry declares {info.compress_size} bytes stored for {info.file_size}")
         if self._got != info.file_size:
