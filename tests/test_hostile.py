@@ -399,14 +399,25 @@ def test_option_files_must_be_regular(tmp_path):
         assert p.returncode == 2 and "not a regular file" in p.stderr
 
 
-def _patch_central(data: bytes, name: str, field_offset: int, value: int) -> bytes:
-    """Overwrite a 32-bit field (CRC 16, compressed size 20, size 24) of `name`'s central directory entry."""
+def _patch(data: bytes, name: str, field_offset: int, value: int, local: bool = False) -> bytes:
+    """Overwrite a 32-bit field of `name`'s central directory entry (CRC 16, compressed size 20, size 24)
+    or, with `local`, of its local header (CRC 14, compressed size 18, size 22)."""
+    sig, name_len_at, name_at = (b"PK\x03\x04", 26, 30) if local else (b"PK\x01\x02", 28, 46)
     i = 0
-    while (i := data.index(b"PK\x01\x02", i)) >= 0:
-        n = struct.unpack_from("<H", data, i + 28)[0]
-        if data[i + 46:i + 46 + n] == name.encode():
+    while (i := data.index(sig, i)) >= 0:
+        n = struct.unpack_from("<H", data, i + name_len_at)[0]
+        if data[i + name_at:i + name_at + n] == name.encode():
             return data[:i + field_offset] + struct.pack("<I", value) + data[i + field_offset + 4:]
         i += 4
+
+
+def _one_page_package(path) -> str:
+    """A stored package with one 600-byte page; returns the page's name."""
+    page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(M, manifest(webres("P", "wiki_content/p.html")))
+        z.writestr("wiki_content/p.html", page)
+    return "wiki_content/p.html"
 
 
 @pytest.mark.parametrize("patch,expected", [
@@ -415,13 +426,10 @@ def _patch_central(data: bytes, name: str, field_offset: int, value: int) -> byt
     ((24, 600), "ZIP010"),  # declares more than it holds (unzip -t: "ucsize <> csize"): zipfile alone accepts it
 ])
 def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
-    page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
     buf = tmp_path / "ok.imscc"
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(M, manifest(webres("P", "wiki_content/p.html")))
-        z.writestr("wiki_content/p.html", page)
+    _one_page_package(buf)
     bad = tmp_path / "bad.imscc"
-    bad.write_bytes(_patch_central(buf.read_bytes(), "wiki_content/p.html", *patch))
+    bad.write_bytes(_patch(buf.read_bytes(), "wiki_content/p.html", *patch))
     from cc_toolkit.read.source import EntryUnreadable, open_source
 
     with open_source(bad) as src:
@@ -434,27 +442,14 @@ def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
 
 def test_a_document_too_big_to_parse_is_still_crc_checked(tmp_path):
     """Members refused for --max-xml-size are not parsed, but their integrity is still checked (ZIP010)."""
-    page = b"<html><head><title>P</title></head><body><p>" + b"x" * 500 + b"</p></body></html>"
     ok = tmp_path / "ok.imscc"
-    with zipfile.ZipFile(ok, "w", zipfile.ZIP_STORED) as z:
-        z.writestr(M, manifest(webres("P", "wiki_content/p.html")))
-        z.writestr("wiki_content/p.html", page)
+    _one_page_package(ok)
     bad = tmp_path / "bad.imscc"
-    bad.write_bytes(_patch_central(ok.read_bytes(), "wiki_content/p.html", 16, 0))
+    bad.write_bytes(_patch(ok.read_bytes(), "wiki_content/p.html", 16, 0))
     got = [(f.code, f.file) for f in run(bad, Config(limits=Limits(max_xml_size=100))).findings]
     assert ("XML005", "wiki_content/p.html") in got and ("ZIP010", "wiki_content/p.html") in got
     assert ("ZIP010", "wiki_content/p.html") not in [(f.code, f.file) for f in
                                                      run(ok, Config(limits=Limits(max_xml_size=100))).findings]
-
-
-def _patch_local(data: bytes, name: str, field_offset: int, value: int) -> bytes:
-    """Overwrite a 32-bit field (CRC 14, compressed size 18, size 22) of `name`'s local header."""
-    i = 0
-    while (i := data.index(b"PK\x03\x04", i)) >= 0:
-        n = struct.unpack_from("<H", data, i + 26)[0]
-        if data[i + 30:i + 30 + n] == name.encode():
-            return data[:i + field_offset] + struct.pack("<I", value) + data[i + field_offset + 4:]
-        i += 4
 
 
 def test_data_hidden_past_the_declared_size_is_found(tmp_path):
@@ -471,9 +466,9 @@ def test_data_hidden_past_the_declared_size_is_found(tmp_path):
         z.writestr(M, manifest(webres("P", name)))
         z.writestr(name, shown + hidden)
     data = ok.read_bytes()
-    for patch, off, value in ((_patch_central, 16, zlib.crc32(shown)), (_patch_central, 24, len(shown)),
-                              (_patch_local, 14, zlib.crc32(shown)), (_patch_local, 22, len(shown))):
-        data = patch(data, name, off, value)
+    for off, value, local in ((16, zlib.crc32(shown), False), (24, len(shown), False),
+                              (14, zlib.crc32(shown), True), (22, len(shown), True)):
+        data = _patch(data, name, off, value, local)
     bad = tmp_path / "bad.imscc"
     bad.write_bytes(data)
     with zipfile.ZipFile(bad) as z:  # what zipfile alone says: the declared prefix, CRC fine
