@@ -425,7 +425,11 @@ def _one_page_package(path) -> str:
     ((24, 10), "ZIP010"),  # declares 10 bytes but holds more: never more than declared is read, the CRC fails
     ((24, 600), "ZIP010"),  # declares more than it holds (unzip -t: "ucsize <> csize"): zipfile alone accepts it
 ])
-def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
+@pytest.mark.parametrize("own_reader", [True, False])  # False: the zipfile path (no os.pread, other methods)
+def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected, own_reader, monkeypatch):
+    from cc_toolkit.read import source
+
+    monkeypatch.setattr(source, "_PREAD", own_reader and source._PREAD)
     buf = tmp_path / "ok.imscc"
     _one_page_package(buf)
     bad = tmp_path / "bad.imscc"
@@ -438,6 +442,7 @@ def test_member_read_checks_crc_and_declared_size(tmp_path, patch, expected):
         assert src.read(M).startswith(b"<?xml")
     got = [t for t in triples(bad) if t[1] == "wiki_content/p.html"]
     assert (expected, "wiki_content/p.html", None) in got
+    assert not [t for t in triples(buf) if t[0] == "ZIP010"]  # the intact package reads clean either way
 
 
 def test_a_document_too_big_to_parse_is_still_crc_checked(tmp_path):

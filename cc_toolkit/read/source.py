@@ -274,7 +274,7 @@ class ZipSource(PackageSource):
         if why:
             raise EntryUnreadable(why)
         limit = min(e.size, self.limits.max_entry_size)
-        if _OWN_METHODS.get(info.compress_type) and _PREAD:
+        if info.compress_type in _OWN_METHODS and _PREAD:
             return _EntryStream(self._fh.fileno(), info, limit, name)  # read(n) hands out its blocks as they are
         try:
             raw = self._zip.open(info)
@@ -283,9 +283,9 @@ class ZipSource(PackageSource):
         return io.BufferedReader(_SafeZipStream(raw, limit, name, info))
 
     def read(self, name: str, limit: int | None = None) -> bytes:
-        """Whole content of a (small) entry in one call on zipfile's stream (no buffered wrapper: this runs
-        for every document). zipfile never yields more than the declared size, and asking for one byte
-        more reaches the end of the entry, where its CRC is checked."""
+        """Whole content of a (small) entry, checked as `_EntryStream` checks it (stored and deflated
+        entries); other methods, and systems without os.pread, go through zipfile, which checks the CRC
+        and our size checks (`_check_end`) but cannot see data past a declared size."""
         limit = self.limits.max_xml_size if limit is None else limit
         info = self._infos.get(name)
         e = self._by_name.get(name)
@@ -296,7 +296,7 @@ class ZipSource(PackageSource):
         why = self.check_entry(e)
         if why:
             raise EntryUnreadable(why)
-        if _OWN_METHODS.get(info.compress_type) and _PREAD:
+        if info.compress_type in _OWN_METHODS and _PREAD:
             data = _EntryStream(self._fh.fileno(), info, min(e.size, limit), name).read_all()
             if len(data) > limit:
                 raise EntryTooLarge(name)
@@ -304,7 +304,7 @@ class ZipSource(PackageSource):
         try:
             with self._zip.open(info) as raw:
                 data = raw.read(min(e.size, limit) + 1)
-                _check_end(raw, info, len(data))
+                _check_end(info, len(data))
         except EntryUnreadable:
             raise
         except Exception as exc:  # bad CRC, truncated data, corrupt deflate stream...: this entry only
@@ -331,33 +331,20 @@ class ZipSource(PackageSource):
         self._fh.close()
 
 
-def _check_end(raw, info: zipfile.ZipInfo, got: int) -> None:
-    """What `unzip -t` checks and zipfile does not, once zipfile says an entry is done: it stops at the
-    declared size (and checks the CRC there), so data that ends before it, or runs on past it, would pass.
-    An entry must hold exactly its declared size, a stored entry's two sizes agree, and a deflate stream
-    ends where the entry ends (a forged CRC over a prefix cannot hide what extraction would write)."""
+def _check_end(info: zipfile.ZipInfo, got: int) -> None:
+    """Size checks zipfile leaves out, once it says an entry is done (the zipfile path only): the entry
+    holds exactly its declared size, and a stored entry's two sizes agree."""
     if got != info.file_size:
         raise EntryUnreadable(f"holds {got} bytes, declares {info.file_size}")
-    if info.compress_type == zipfile.ZIP_STORED:
-        if info.compress_size != info.file_size and not info.flag_bits & 0x1:
-            raise EntryUnreadable(f"stored entry declares {info.compress_size} bytes stored for {info.file_size}")
-        return
-    dec = getattr(raw, "_decompressor", None)
-    left = getattr(raw, "_compress_left", None)
-    fileobj = getattr(raw, "_fileobj", None)
-    if info.compress_type != zipfile.ZIP_DEFLATED or dec is None or left is None or fileobj is None:
-        return  # other methods (rare in packages): zipfile's own checks only
-    if dec.eof and not dec.unconsumed_tail:
-        return
-    rest = dec.unconsumed_tail + (fileobj.read(min(left, 1 << 20)) if left > 0 else b"")
-    more = dec.decompress(rest, 1)
-    if more or not dec.eof:
-        raise EntryUnreadable(f"compressed data continues past the declared {info.file_size} bytes")
+    if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size and not info.flag_bits & 0x1:
+        raise EntryUnreadable(f"stored entry declares {info.compress_size} bytes stored for {info.file_size}")
 
 
-_OWN_METHODS = {zipfile.ZIP_STORED: True, zipfile.ZIP_DEFLATED: True}
-_PREAD = hasattr(os, "pread")  # positional reads: no shared file position, so worker processes and
-_LOCAL_HEADER = 30  # readers never disturb each other; without it (Windows) zipfile reads everything
+_OWN_METHODS = frozenset((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED))  # read by _EntryStream
+# positional reads share no file position, so readers never disturb each other; without them (Windows)
+# zipfile reads every entry
+_PREAD = hasattr(os, "pread")
+_LOCAL_HEADER = 30  # bytes of a local file header before its name and extra field
 
 
 def _pread(fd: int, n: int, offset: int) -> bytes:
@@ -488,7 +475,7 @@ class _SafeZipStream(BoundedReader):
             n = super().readinto(b)
             self._got += n
             if n == 0 and self._info is not None and len(b):
-                _check_end(self._raw, self._info, self._got)
+                _check_end(self._info, self._got)
             return n
         except (EntryTooLarge, EntryUnreadable):
             raise
