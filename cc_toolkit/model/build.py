@@ -6,7 +6,6 @@ before dropping it, so memory follows the largest document, not the package.
 """
 from __future__ import annotations
 
-import math
 import posixpath
 import re
 from dataclasses import dataclass
@@ -80,15 +79,6 @@ def _int(v: str | None) -> int | None:
         return int(v) if v is not None else None
     except ValueError:
         return None
-
-
-def _float(v: str | None) -> float | None:
-    """A finite number, else None ('nan' and '1e999' parse as floats but are no points value)."""
-    try:
-        f = float(v) if v is not None else None
-    except ValueError:
-        return None
-    return f if f is None or math.isfinite(f) else None
 
 
 def _descendants(el, name: str):
@@ -333,7 +323,7 @@ class _Builder:
                                               _text(root, "canvas_domain"))
             elif ln == "assignment":
                 f.update(identifier=root.get("identifier"), title=_text(root, "title"),
-                         points=_float(_text(root, "points_possible")),
+                         points=qti.number(_text(root, "points_possible")),
                          submission_types=_text(root, "submission_types"),
                          workflow_state=_text(root, "workflow_state"),
                          quiz=_text(root, "quiz_identifierref"), topic=_text(root, "topic_identifierref"))
@@ -350,7 +340,7 @@ class _Builder:
             elif ln == "quiz":
                 a = _kid(root, "assignment")
                 f.update(identifier=root.get("identifier"), title=_text(root, "title"),
-                         points=_float(_text(root, "points_possible")), quiz_type=_text(root, "quiz_type"),
+                         points=qti.number(_text(root, "points_possible")), quiz_type=_text(root, "quiz_type"),
                          assignment=a.get("identifier") if a is not None else None, meta=qti.parse_quiz_meta(root))
         elif ln == "questestinterop":
             model = qti.parse_qti(root, name, self.detail)  # the small QTI model, from the tree parsed once
@@ -368,7 +358,7 @@ class _Builder:
                      lti=ns.rsplit("_", 1)[-1] if "imslticc" in ns else None)
         elif ln == "assignment":  # CC 1.3 assignment extension
             f.update(identifier=root.get("identifier"), title=_text(root, "title"),
-                     points=_float(_kid(root, "gradable").get("points_possible")) if _kid(root, "gradable") is not None else None)
+                     points=qti.number(_kid(root, "gradable").get("points_possible")) if _kid(root, "gradable") is not None else None)
         self.facts[name] = f
 
     def module(self, m) -> cv.Module:

@@ -165,18 +165,21 @@ def _pick(n: int | None) -> int | None:
     return n if n is not None and 0 <= n < 2 ** 31 else None
 
 
-def _float(v: str | None) -> float | None:
+def number(v: str | None) -> float | None:
+    """A finite number from text, else None ('nan' and '1e999' parse as floats but are no value): the one
+    parser of points and scores, for the QTI model and the Canvas objects alike."""
     if v is None:
         return None
     try:
         f = float(v.strip())
     except (ValueError, AttributeError):
         return None
-    return f if f == f and f not in (float("inf"), float("-inf")) else None
+    return f if math.isfinite(f) else None
+
 
 
 def _int(v: str | None) -> int | None:
-    f = _float(v)
+    f = number(v)
     return int(f) if f is not None and f == int(f) else None
 
 
@@ -509,7 +512,7 @@ def _section(el, item) -> Section:
             pick = pick if pick is not None else _pick(_int(_text(n)))
             ext = _kid(sel, "selection_extension")
             if ext is not None:
-                ppi = ppi if ppi is not None else _float(_text(_kid(ext, "points_per_item")))
+                ppi = ppi if ppi is not None else number(_text(_kid(ext, "points_per_item")))
                 external = external or (_text(_kid(ext, "sourcebank_is_external")) or "").lower() == "true"
             external = external or (_text(_kid(sel, "sourcebank_is_external")) or "").lower() == "true"
     entries = tuple((b.get("sourcebank_ref") or "", b.sourceline) for b in _kids(el, "bankentry_item"))
@@ -589,7 +592,7 @@ def _respcondition(rc) -> RespCondition:
     for sv in _kids(rc, "setvar"):
         name = sv.get("varname") or "SCORE"
         if score is None or name.upper() == "SCORE":
-            action, varname, score = sv.get("action") or "Set", name, _float(sv.text)
+            action, varname, score = sv.get("action") or "Set", name, number(sv.text)
     fb = tuple(d.get("linkrefid") or "" for d in _kids(rc, "displayfeedback"))
     return RespCondition(conds, action, score, varname, fb, rc.get("title"), rc.get("continue"), rc.sourceline)
 
@@ -603,11 +606,11 @@ def _numeric_answers(conditions: tuple[RespCondition, ...]) -> tuple[NumericAnsw
         eq = next((c for c in cs if c.op == "varequal"), None)
         lows = [c for c in cs if c.op in ("vargte", "vargt")]
         highs = [c for c in cs if c.op in ("varlte", "varlt")]
-        low = _float(lows[0].value) if lows else None
-        high = _float(highs[0].value) if highs else None
+        low = number(lows[0].value) if lows else None
+        high = number(highs[0].value) if highs else None
         if eq is not None:
             kind = "precision" if any(c.op == "vargt" for c in lows) else "exact"
-            out.append(NumericAnswer(kind, _float(eq.value), low, high, eq.line))
+            out.append(NumericAnswer(kind, number(eq.value), low, high, eq.line))
         elif lows or highs:
             out.append(NumericAnswer("range", None, low, high, (lows or highs)[0].line))
     return tuple(out)
@@ -692,7 +695,7 @@ def parse_item(el) -> Item:
     else:
         etype, source = _infer_type(resps, conds, calc is not None), "inferred"
     numeric = _numeric_answers(conds) if etype == "numerical_question" else ()
-    return Item(el.get("ident"), el.get("title"), qtype, profile, etype, source, _float(md.get("points_possible")),
+    return Item(el.get("ident"), el.get("title"), qtype, profile, etype, source, number(md.get("points_possible")),
                 plain(html), tuple(dict.fromkeys(BLANK_RE.findall(html))), resps, conds,
                 tuple(f.get("ident") or "" for f in _kids(el, "itemfeedback")), bool(rps), calc_answers, numeric,
                 tuple(unsupported), md, el.sourceline)
@@ -712,7 +715,7 @@ def item_summary(el) -> Item:
         etype, source = CC_PROFILES[profile], "cc_profile"
     else:
         return parse_item(el)
-    return Item(el.get("ident"), el.get("title"), qtype, profile, etype, source, _float(md.get("points_possible")),
+    return Item(el.get("ident"), el.get("title"), qtype, profile, etype, source, number(md.get("points_possible")),
                 "", (), (), (), (), False, metadata=md, line=el.sourceline, summary=True)
 
 
@@ -752,7 +755,7 @@ def parse_quiz_meta(root) -> QuizMeta:
     apoints = None
     if a is not None:
         pp = next((c for c in a if isinstance(c.tag, str) and localname(c) == "points_possible"), None)
-        apoints = _float(pp.text) if pp is not None else None
+        apoints = number(pp.text) if pp is not None else None
     return QuizMeta(root.get("identifier"), settings.get("title") or None, settings,
                     a.get("identifier") if a is not None else None,
                     (qref.text or "").strip() or None if qref is not None else None,

@@ -297,10 +297,7 @@ class ZipSource(PackageSource):
         if why:
             raise EntryUnreadable(why)
         if info.compress_type in _OWN_METHODS and _PREAD:
-            data = _EntryStream(self._fh.fileno(), info, min(e.size, limit), name).read_all()
-            if len(data) > limit:
-                raise EntryTooLarge(name)
-            return data
+            return _EntryStream(self._fh.fileno(), info, e.size, name).read_all()  # e.size <= limit, checked above
         try:
             with self._zip.open(info) as raw:
                 data = raw.read(min(e.size, limit) + 1)
